@@ -1,0 +1,2 @@
+"""Engine pieces: hooks and optimizer wrappers."""
+from . import hooks, optimizers  # noqa: F401

@@ -1,0 +1,2 @@
+"""Evaluation: importing this package registers every metric."""
+from . import metrics  # noqa: F401

@@ -1,0 +1,104 @@
+"""Distributed training that runs unchanged on CPU (gloo) and GPU (nccl).
+
+mmengine 0.10.7 calls ``torch.cuda.set_device`` unconditionally when it
+initialises a ``pytorch`` or ``slurm`` launch, and the Runner wraps the model in
+``MMDistributedDataParallel(device_ids=[LOCAL_RANK])``; both fail on a machine
+without CUDA. :func:`patch_dist_init` makes the launchers fall back to gloo when
+CUDA is absent, and :class:`DeviceAwareDistributedDataParallel` drops
+``device_ids`` and reverts SyncBN to BN for a CPU module (with one warning).
+On GPU both are pass-throughs.
+"""
+import os
+import warnings
+
+import torch
+import torch.distributed as torch_dist
+from mmengine.model import MMDistributedDataParallel, revert_sync_batchnorm
+from mmengine.registry import MODEL_WRAPPERS
+
+_GPU_ONLY_BACKENDS = (None, 'nccl')
+
+
+def cpu_backend(backend):
+    """gloo for CPU-only machines when the config asks for nccl."""
+    return 'gloo' if backend in _GPU_ONLY_BACKENDS else backend
+
+
+def _init_dist_pytorch_cpu(backend='gloo', init_backend='torch', **kwargs):
+    """``_init_dist_pytorch`` without ``torch.cuda.set_device``."""
+    if init_backend != 'torch':
+        raise ValueError(f'init_backend={init_backend!r} needs CUDA; only '
+                         "'torch' is supported on a CPU-only machine")
+    torch_dist.init_process_group(backend=cpu_backend(backend), **kwargs)
+
+
+def _init_dist_slurm_cpu(backend='gloo', port=None, init_backend='torch',
+                         **kwargs):
+    """``_init_dist_slurm`` without ``torch.cuda.set_device``."""
+    import subprocess
+    node_list = os.environ['SLURM_NODELIST']
+    addr = subprocess.getoutput(
+        f'scontrol show hostname {node_list} | head -n1')
+    os.environ.setdefault('MASTER_PORT', str(port or 29500))
+    os.environ.setdefault('MASTER_ADDR', addr)
+    os.environ['WORLD_SIZE'] = os.environ['SLURM_NTASKS']
+    os.environ['LOCAL_RANK'] = os.environ['SLURM_LOCALID']
+    os.environ['RANK'] = os.environ['SLURM_PROCID']
+    _init_dist_pytorch_cpu(backend, init_backend, **kwargs)
+
+
+def patch_dist_init() -> None:
+    """Swap mmengine's launch initialisers for CPU ones when CUDA is absent.
+
+    ``mmengine.dist.init_dist`` looks the initialisers up in its module
+    globals at call time, so replacing them there takes effect.
+    """
+    if torch.cuda.is_available():
+        return
+    from mmengine.dist import utils as dist_utils
+    dist_utils._init_dist_pytorch = _init_dist_pytorch_cpu
+    dist_utils._init_dist_slurm = _init_dist_slurm_cpu
+
+
+def _has_sync_bn(module: torch.nn.Module) -> bool:
+    return any(isinstance(m, torch.nn.SyncBatchNorm) for m in module.modules())
+
+
+@MODEL_WRAPPERS.register_module()
+class DeviceAwareDistributedDataParallel(MMDistributedDataParallel):
+    """``MMDistributedDataParallel`` that also works on CPU modules.
+
+    CUDA module: identical to the parent. CPU module: ``device_ids`` and
+    ``output_device`` are dropped (DDP rejects them for CPU modules) and SyncBN
+    layers, which cannot run on CPU, become BatchNorm with per-process
+    statistics; a warning says so once.
+    """
+
+    def __init__(self, module, device_ids=None, output_device=None, **kwargs):
+        on_cpu = all(p.device.type == 'cpu' for p in module.parameters())
+        if on_cpu:
+            device_ids, output_device = None, None
+            if _has_sync_bn(module):
+                warnings.warn(
+                    'SyncBatchNorm cannot run on CPU: reverted to BatchNorm '
+                    '(statistics are per process, not synchronised).',
+                    stacklevel=2)
+                module = revert_sync_batchnorm(module)
+        super().__init__(module=module, device_ids=device_ids,
+                         output_device=output_device, **kwargs)
+
+
+def patch_default_ddp_wrapper() -> None:
+    """Make the Runner's default wrapper the device-aware one.
+
+    The Runner instantiates ``MMDistributedDataParallel`` by its module-global
+    name when ``model_wrapper_cfg`` is unset, and through the registry when a
+    config names it; both names now resolve to the device-aware subclass.
+    """
+    import mmengine.runner.runner as runner_module
+    runner_module.MMDistributedDataParallel = \
+        DeviceAwareDistributedDataParallel
+    MODEL_WRAPPERS.register_module(
+        name='MMDistributedDataParallel',
+        module=DeviceAwareDistributedDataParallel,
+        force=True)

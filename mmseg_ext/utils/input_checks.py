@@ -1,0 +1,134 @@
+"""Clear errors for the bad inputs users hit most often.
+
+* a dataset folder that does not exist (or holds no image) names the path and
+  the layout the dataset expects, instead of an empty dataset or a bare
+  ``FileNotFoundError`` from deep inside ``fileio``;
+* an annotation whose size differs from its image names both files;
+* an unknown ``type`` in a config lists close matches from the registries.
+"""
+import difflib
+import os.path as osp
+import re
+from typing import List
+
+
+def expected_layout(dataset) -> str:
+    """One line per folder the dataset reads, with the file pattern."""
+    prefix = dataset.data_prefix
+    lines = []
+    if prefix.get('img_path'):
+        lines.append(f'  {prefix["img_path"]}/**/*{dataset.img_suffix}')
+    if prefix.get('seg_map_path'):
+        lines.append(
+            f'  {prefix["seg_map_path"]}/**/*{dataset.seg_map_suffix}')
+    return '\n'.join(lines)
+
+
+def check_dataset_folders(dataset) -> None:
+    """Raise FileNotFoundError naming a missing dataset folder and layout."""
+    ann_file = getattr(dataset, 'ann_file', '')
+    if ann_file and not osp.isdir(ann_file) and not osp.isfile(ann_file):
+        raise FileNotFoundError(
+            f'{type(dataset).__name__}: annotation file {ann_file} does not '
+            'exist.')
+    for key in ('img_path', 'seg_map_path'):
+        folder = dataset.data_prefix.get(key)
+        if folder and '://' not in folder and not osp.isdir(folder):
+            raise FileNotFoundError(
+                f'{type(dataset).__name__}: dataset folder {folder} '
+                f'(data_prefix.{key}) does not exist. Expected layout:\n'
+                f'{expected_layout(dataset)}')
+
+
+def check_not_empty(dataset, data_list: List[dict]) -> None:
+    """Raise FileNotFoundError when a dataset folder holds no image."""
+    if data_list:
+        return
+    folder = dataset.data_prefix.get('img_path')
+    raise FileNotFoundError(
+        f'{type(dataset).__name__}: no image matching '
+        f'*{dataset.img_suffix} found under {folder}. Expected layout:\n'
+        f'{expected_layout(dataset)}')
+
+
+def check_seg_map_size(results: dict) -> None:
+    """Raise ValueError when an annotation's size differs from its image."""
+    img_shape = results.get('ori_shape') or results.get('img_shape')
+    seg = results.get('gt_seg_map')
+    if img_shape is None or seg is None:
+        return
+    if tuple(seg.shape[:2]) != tuple(img_shape[:2]):
+        raise ValueError(
+            f'annotation {results.get("seg_map_path")} has size '
+            f'{tuple(seg.shape[:2])} (HxW) but its image '
+            f'{results.get("img_path")} has size {tuple(img_shape[:2])}; '
+            'they must match.')
+
+
+_UNKNOWN_TYPE = re.compile(r'^(.+?) is not in the (?:(\S+)::)?(\S+) registry')
+
+
+def registry_names(registry) -> List[str]:
+    """Names a lookup in ``registry`` can reach: its own and its parents'."""
+    names, node = set(), registry
+    while node is not None:
+        node.import_from_location()
+        names.update(node.module_dict)
+        node = node.parent
+    return sorted(names)
+
+
+def with_close_matches(err: KeyError, registry) -> KeyError:
+    """Rewrite an mmengine 'X is not in the registry' KeyError with hints."""
+    message = err.args[0] if err.args else ''
+    found = _UNKNOWN_TYPE.match(str(message))
+    if not found or 'Did you mean' in message:
+        return err
+    wanted = found.group(1).split('.')[-1]
+    matches = difflib.get_close_matches(
+        wanted, registry_names(registry), n=5, cutoff=0.6)
+    hint = (f'Did you mean: {", ".join(matches)}?' if matches else
+            'No registered name is close to it.')
+    return KeyError(f'{message} {hint}')
+
+
+def patch_input_checks() -> None:
+    """Install the three checks into mmseg / mmengine."""
+    from mmengine.registry import Registry
+    from mmseg.datasets import BaseSegDataset
+    from mmseg.datasets.transforms import loading
+
+    if getattr(BaseSegDataset.load_data_list, '_mmseg_ext_checked', False):
+        return
+
+    load_data_list = BaseSegDataset.load_data_list
+
+    def checked_load_data_list(self):
+        check_dataset_folders(self)
+        data_list = load_data_list(self)
+        check_not_empty(self, data_list)
+        return data_list
+
+    checked_load_data_list._mmseg_ext_checked = True
+    BaseSegDataset.load_data_list = checked_load_data_list
+
+    load_seg_map = loading.LoadAnnotations._load_seg_map
+
+    def checked_load_seg_map(self, results: dict) -> None:
+        load_seg_map(self, results)
+        check_seg_map_size(results)
+
+    loading.LoadAnnotations._load_seg_map = checked_load_seg_map
+
+    build = Registry.build
+
+    def build_with_hints(self, cfg, *args, **kwargs):
+        try:
+            return build(self, cfg, *args, **kwargs)
+        except KeyError as err:
+            better = with_close_matches(err, self)
+            if better is err:
+                raise
+            raise better from None
+
+    Registry.build = build_with_hints

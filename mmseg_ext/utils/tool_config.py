@@ -1,0 +1,98 @@
+"""Config adjustments shared by ``tools/train.py`` and ``tools/test.py``.
+
+They keep mmseg 1.x's command-line arguments and fix where users trip:
+``--resume`` also takes a checkpoint path, ``--amp`` works on CPU (bf16),
+``--show-dir`` is relative to the work dir and draws every image, and
+``--out`` works when ``test_evaluator`` is a list.
+"""
+import inspect
+import os
+import os.path as osp
+from typing import Optional
+
+import torch
+from mmengine.config import Config
+
+
+def set_work_dir(cfg: Config, work_dir: Optional[str], config_path: str):
+    """CLI ``--work-dir`` > config ``work_dir`` > ``work_dirs/<config name>``."""
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(config_path))[0])
+
+
+def enable_amp(cfg: Config) -> None:
+    """fp16 ``AmpOptimWrapper`` on GPU; bf16 ``CPUBF16OptimWrapper`` on CPU."""
+    optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if optim_type in ('AmpOptimWrapper', 'CPUBF16OptimWrapper'):
+        return
+    if optim_type != 'OptimWrapper':
+        raise ValueError(
+            f'--amp needs optim_wrapper.type=OptimWrapper, got {optim_type!r}')
+    if torch.cuda.is_available():
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.loss_scale = 'dynamic'
+    else:
+        cfg.optim_wrapper.type = 'CPUBF16OptimWrapper'
+
+
+def set_resume(cfg: Config, resume: Optional[str]) -> None:
+    """``--resume`` (latest in work_dir) or ``--resume PATH`` (that file)."""
+    if resume is None:
+        return
+    cfg.resume = True
+    if resume != 'auto':
+        if not osp.isfile(resume):
+            raise FileNotFoundError(f'--resume: checkpoint {resume} not found')
+        cfg.load_from = resume
+    else:
+        cfg.load_from = None
+
+
+def enable_visualization(cfg: Config, show: bool, show_dir: Optional[str],
+                         wait_time: float) -> None:
+    """Draw every test image; ``show_dir`` is relative to ``cfg.work_dir``."""
+    hooks = cfg.default_hooks
+    if 'visualization' not in hooks:
+        raise RuntimeError(
+            "--show/--show-dir need default_hooks.visualization, e.g. "
+            "visualization=dict(type='SegVisualizationHook')")
+    hooks.visualization.draw = True
+    hooks.visualization.interval = 1
+    if show:
+        hooks.visualization.show = True
+        hooks.visualization.wait_time = wait_time
+    if show_dir:
+        cfg.visualizer.save_dir = show_dir if osp.isabs(show_dir) else \
+            osp.join(cfg.work_dir, show_dir)
+
+
+def _accepts_output_dir(evaluator: dict) -> bool:
+    from mmseg.registry import METRICS
+    metric_cls = METRICS.get(evaluator.get('type'))
+    if metric_cls is None:
+        return False
+    params = inspect.signature(metric_cls.__init__).parameters
+    return 'output_dir' in params
+
+
+def set_output_dir(cfg: Config, out: Optional[str]) -> None:
+    """Route ``--out`` to every evaluator that can write predictions.
+
+    The folder is created here, in every process: mmseg's IoUMetric creates
+    it on rank 0 only, so other ranks could write before it exists.
+    """
+    if out is None:
+        return
+    os.makedirs(out, exist_ok=True)
+    evaluators = cfg.test_evaluator if isinstance(
+        cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
+    chosen = [e for e in evaluators if _accepts_output_dir(e)]
+    if not chosen:
+        raise ValueError('--out: no test_evaluator accepts output_dir '
+                         f'(types: {[e.get("type") for e in evaluators]})')
+    for evaluator in chosen:
+        evaluator['output_dir'] = out
+        evaluator['keep_results'] = True
