@@ -1,0 +1,294 @@
+"""KITTI Road (road benchmark) in its original layout, as used by LFD-RoadSeg.
+
+Layout (KITTI ``data_road`` zip; LFD-RoadSeg's 5-fold ``kittival/expN`` folds
+use the same sub-layout)::
+
+    data_root/
+      training/image_2/{um,umm,uu}_NNNNNN.png
+      training/gt_image_2/{um,umm,uu}_road_NNNNNN.png   (+ um_lane_*, unused)
+      training/calib/...                                 (unused)
+      testing/image_2/{um,umm,uu}_NNNNNN.png             (no ground truth)
+
+Ground truth is an RGB image: road = magenta (255, 0, 255), other valid
+pixels = red (255, 0, 0), the invalid area outside the camera's evaluation
+region = black. The released training target is ``blue / 255`` cast to int
+(road = 1, everything else 0; the invalid area is *not* ignored); the KITTI
+devkit evaluates road = blue > 0 inside valid = red > 0
+(:class:`KITTIRoadMetric`, which reads the ground-truth file itself).
+"""
+import os.path as osp
+import re
+from typing import List, Optional, Sequence
+
+import mmcv
+import mmengine
+import mmengine.fileio as fileio
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS, TRANSFORMS
+
+#: KITTI road categories: urban marked (um), urban multiple marked (umm),
+#: urban unmarked (uu). ``URBAN`` in the devkit = all three together.
+KITTI_ROAD_CATEGORIES = ('um', 'umm', 'uu')
+_IMG_NAME = re.compile(r'^(um|umm|uu)_(\d+)$')
+_GT_NAME = re.compile(r'^(um|umm|uu)_road_(\d+)$')
+
+_LAYOUT = """\
+  <data_root>/training/image_2/{um,umm,uu}_NNNNNN.png
+  <data_root>/training/gt_image_2/{um,umm,uu}_road_NNNNNN.png
+  <data_root>/testing/image_2/{um,umm,uu}_NNNNNN.png   (no ground truth)"""
+
+
+def kitti_road_category(path: str) -> str:
+    """Category (``um``/``umm``/``uu``) of a KITTI road image or GT file."""
+    stem = osp.splitext(osp.basename(path))[0]
+    found = _IMG_NAME.match(stem) or _GT_NAME.match(stem)
+    if found is None:
+        raise ValueError(
+            f'KITTI road: file name "{path}" is not <um|umm|uu>_NNNNNN or '
+            '<um|umm|uu>_road_NNNNNN.')
+    return found.group(1)
+
+
+def gt_name_for_image(img_name: str, seg_map_suffix: str = '.png') -> str:
+    """``um_000000.png`` -> ``um_road_000000.png`` (released naming)."""
+    stem = osp.splitext(osp.basename(img_name))[0]
+    found = _IMG_NAME.match(stem)
+    if found is None:
+        raise ValueError(
+            f'KITTI road: image "{img_name}" is not named '
+            '<um|umm|uu>_NNNNNN (e.g. um_000000.png).')
+    return f'{found.group(1)}_road_{found.group(2)}{seg_map_suffix}'
+
+
+@DATASETS.register_module()
+class KITTIRoadDataset(BaseSegDataset):
+    """KITTI Road, 2 classes (0 = background, 1 = road).
+
+    Each sample's ``category`` (um/umm/uu) is kept in its data info. Give
+    ``data_prefix=dict(img_path='testing/image_2')`` (no or an empty
+    ``seg_map_path``) for the unlabelled test split.
+
+    Args:
+        data_prefix (dict): ``img_path`` and (optional) ``seg_map_path``
+            relative to ``data_root``. Default ``training/image_2`` and
+            ``training/gt_image_2``.
+        categories (Sequence[str], optional): Keep only these of
+            ``('um', 'umm', 'uu')``. Default: all.
+        ann_file (str): Optional text file with one image stem per line
+            (e.g. a cross-validation fold); default: every image.
+    """
+    METAINFO = dict(
+        classes=('background', 'road'),
+        palette=[[255, 0, 0], [255, 0, 255]])
+
+    def __init__(self,
+                 data_prefix: dict = dict(
+                     img_path='training/image_2',
+                     seg_map_path='training/gt_image_2'),
+                 img_suffix: str = '.png',
+                 seg_map_suffix: str = '.png',
+                 categories: Optional[Sequence[str]] = None,
+                 reduce_zero_label: bool = False,
+                 **kwargs) -> None:
+        if categories is not None:
+            bad = [c for c in categories if c not in KITTI_ROAD_CATEGORIES]
+            if bad or not categories:
+                raise ValueError(
+                    f'KITTIRoadDataset: unknown categories {bad or categories}'
+                    f'; expected a non-empty subset of '
+                    f'{KITTI_ROAD_CATEGORIES}')
+            categories = tuple(categories)
+        self.categories = categories
+        # '' or no seg_map_path = unlabelled split (checked before mmengine
+        # joins '' with data_root)
+        self.with_gt = bool(data_prefix.get('seg_map_path'))
+        if reduce_zero_label:
+            raise ValueError('KITTIRoadDataset: reduce_zero_label must be '
+                             'False (0 = background is a real class).')
+        super().__init__(
+            data_prefix=data_prefix,
+            img_suffix=img_suffix,
+            seg_map_suffix=seg_map_suffix,
+            reduce_zero_label=False,
+            **kwargs)
+
+    def _check_dir(self, path: Optional[str], key: str) -> None:
+        if path and '://' not in path and not osp.isdir(path):
+            raise FileNotFoundError(
+                f'KITTIRoadDataset: folder "{path}" (data_prefix.{key}) does '
+                f'not exist. Expected the KITTI road layout:\n{_LAYOUT}')
+
+    def load_data_list(self) -> List[dict]:
+        img_dir = self.data_prefix.get('img_path')
+        ann_dir = self.data_prefix.get('seg_map_path') if self.with_gt \
+            else None
+        self._check_dir(img_dir, 'img_path')
+        self._check_dir(ann_dir, 'seg_map_path')
+
+        names = sorted(
+            fileio.list_dir_or_file(
+                img_dir, list_dir=False, suffix=self.img_suffix,
+                recursive=False, backend_args=self.backend_args))
+        if self.ann_file:
+            if not osp.isfile(self.ann_file):
+                raise FileNotFoundError(
+                    f'KITTIRoadDataset: ann_file "{self.ann_file}" does not '
+                    'exist.')
+            stems = [
+                line.strip() for line in mmengine.list_from_file(
+                    self.ann_file, backend_args=self.backend_args)
+                if line.strip()
+            ]
+            by_stem = {n[:-len(self.img_suffix)]: n for n in names}
+            absent = [s for s in stems if s not in by_stem]
+            if absent:
+                raise FileNotFoundError(
+                    f'KITTIRoadDataset: {len(absent)} images listed in '
+                    f'"{self.ann_file}" are not in "{img_dir}", e.g. '
+                    f'{absent[:5]}')
+            names = [by_stem[s] for s in stems]
+
+        data_list, missing = [], []
+        for name in names:
+            stem = name[:-len(self.img_suffix)]
+            found = _IMG_NAME.match(stem)
+            if found is None:
+                raise ValueError(
+                    f'KITTIRoadDataset: image "{osp.join(img_dir, name)}" is '
+                    'not named <um|umm|uu>_NNNNNN; expected the KITTI road '
+                    f'layout:\n{_LAYOUT}')
+            category = found.group(1)
+            if self.categories and category not in self.categories:
+                continue
+            info = dict(
+                img_path=osp.join(img_dir, name),
+                seg_map_path=None,
+                category=category,
+                label_map=self.label_map,
+                reduce_zero_label=False,
+                seg_fields=[])
+            if ann_dir is not None:
+                gt = osp.join(ann_dir,
+                              gt_name_for_image(stem, self.seg_map_suffix))
+                if '://' not in gt and not osp.isfile(gt):
+                    missing.append((info['img_path'], gt))
+                info['seg_map_path'] = gt
+            data_list.append(info)
+
+        if missing:
+            listed = '\n  '.join(f'{i} -> {g}' for i, g in missing[:5])
+            raise FileNotFoundError(
+                f'KITTIRoadDataset: {len(missing)} images have no ground '
+                f'truth (image -> expected file):\n  {listed}')
+        if not data_list:
+            raise FileNotFoundError(
+                f'KITTIRoadDataset: no image "*{self.img_suffix}" of '
+                f'categories {self.categories or KITTI_ROAD_CATEGORIES} under '
+                f'"{img_dir}". Expected the KITTI road layout:\n{_LAYOUT}')
+        return data_list
+
+
+def decode_kitti_road_gt(gt_rgb: np.ndarray, path: str = '<array>',
+                         road_min: int = 255):
+    """RGB KITTI road GT ``H x W x 3`` -> (road, valid) boolean maps.
+
+    ``road`` = blue >= ``road_min``: 255 gives the released training target
+    int(blue / 255); 1 gives the devkit's blue > 0. ``valid`` = red > 0
+    (devkit). Raises naming ``path`` on a bad array.
+    """
+    if gt_rgb.ndim != 3 or gt_rgb.shape[2] < 3:
+        raise ValueError(
+            f'KITTI road ground truth "{path}" must be an RGB image, got an '
+            f'array of shape {gt_rgb.shape}')
+    return gt_rgb[..., 2] >= road_min, gt_rgb[..., 0] > 0
+
+
+@TRANSFORMS.register_module()
+class LoadKITTIRoadAnnotations(BaseTransform):
+    """Load a KITTI road RGB ground truth as ``gt_seg_map`` (uint8).
+
+    road (blue == 255) -> 1, everything else -> 0, as the released training
+    target. ``invalid_label`` (e.g. 255) instead marks the invalid black area
+    (red == 0) as ignored (an option, not the release).
+
+    Required keys: ``seg_map_path``, ``img_shape`` (checked against).
+    Added keys: ``gt_seg_map``, ``seg_fields``.
+    """
+
+    def __init__(self,
+                 invalid_label: Optional[int] = None,
+                 imdecode_backend: str = 'pillow',
+                 backend_args: Optional[dict] = None) -> None:
+        self.invalid_label = invalid_label
+        self.imdecode_backend = imdecode_backend
+        self.backend_args = backend_args
+
+    def transform(self, results: dict) -> dict:
+        path = results.get('seg_map_path')
+        if not path:
+            raise KeyError(
+                f'LoadKITTIRoadAnnotations: sample {results.get("img_path")} '
+                'has no seg_map_path (unlabelled split?).')
+        img_bytes = fileio.get(path, backend_args=self.backend_args)
+        gt = mmcv.imfrombytes(
+            img_bytes, flag='color', channel_order='rgb',
+            backend=self.imdecode_backend)
+        if gt is None:
+            raise ValueError(f'LoadKITTIRoadAnnotations: cannot decode {path}')
+        road, valid = decode_kitti_road_gt(gt, path)
+        seg = road.astype(np.uint8)
+        if self.invalid_label is not None:
+            seg[~valid] = self.invalid_label
+        img_shape = results.get('img_shape') or results.get('ori_shape')
+        if img_shape is not None and tuple(seg.shape) != tuple(img_shape[:2]):
+            raise ValueError(
+                f'LoadKITTIRoadAnnotations: ground truth {path} has size '
+                f'{seg.shape} (HxW) but image {results.get("img_path")} has '
+                f'{tuple(img_shape[:2])}.')
+        results['gt_seg_map'] = seg
+        results.setdefault('seg_fields', []).append('gt_seg_map')
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(invalid_label='
+                f'{self.invalid_label}, imdecode_backend='
+                f"'{self.imdecode_backend}')")
+
+
+@TRANSFORMS.register_module()
+class RandomBrightnessScale(BaseTransform):
+    """Multiply the image by ``f ~ U(min_factor, max_factor)`` (clip, uint8).
+
+    LFD-RoadSeg's ``TF.adjust_brightness(img, U(0.9, 1.1))`` on PIL images
+    (blend with black, truncated to uint8). mmdet's ``Brightness`` rounds the
+    factor to one decimal, so it cannot reproduce the continuous draw.
+
+    Modified keys: ``img``.
+    """
+
+    def __init__(self, min_factor: float = 0.9, max_factor: float = 1.1,
+                 prob: float = 1.0) -> None:
+        if not 0 <= min_factor <= max_factor:
+            raise ValueError('RandomBrightnessScale: need 0 <= min_factor <= '
+                             f'max_factor, got {min_factor}, {max_factor}')
+        if not 0 <= prob <= 1:
+            raise ValueError(f'RandomBrightnessScale: prob must be in [0, 1],'
+                             f' got {prob}')
+        self.min_factor, self.max_factor, self.prob = (min_factor, max_factor,
+                                                       prob)
+
+    def transform(self, results: dict) -> dict:
+        if np.random.rand() >= self.prob:
+            return results
+        factor = np.float32(np.random.uniform(self.min_factor,
+                                              self.max_factor))
+        img = results['img']
+        out = np.clip(img.astype(np.float32) * factor, 0, 255)
+        results['img'] = out.astype(img.dtype)
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(min_factor={self.min_factor}, '
+                f'max_factor={self.max_factor}, prob={self.prob})')
