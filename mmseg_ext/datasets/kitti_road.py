@@ -20,13 +20,11 @@ import os.path as osp
 import re
 from typing import List, Optional, Sequence
 
-import mmcv
 import mmengine
 import mmengine.fileio as fileio
 import numpy as np
-from mmcv.transforms import BaseTransform
 from mmseg.datasets import BaseSegDataset
-from mmseg.registry import DATASETS, TRANSFORMS
+from mmseg.registry import DATASETS
 
 #: KITTI road categories: urban marked (um), urban multiple marked (umm),
 #: urban unmarked (uu). ``URBAN`` in the devkit = all three together.
@@ -203,92 +201,3 @@ def decode_kitti_road_gt(gt_rgb: np.ndarray, path: str = '<array>',
             f'KITTI road ground truth "{path}" must be an RGB image, got an '
             f'array of shape {gt_rgb.shape}')
     return gt_rgb[..., 2] >= road_min, gt_rgb[..., 0] > 0
-
-
-@TRANSFORMS.register_module()
-class LoadKITTIRoadAnnotations(BaseTransform):
-    """Load a KITTI road RGB ground truth as ``gt_seg_map`` (uint8).
-
-    road (blue == 255) -> 1, everything else -> 0, as the released training
-    target. ``invalid_label`` (e.g. 255) instead marks the invalid black area
-    (red == 0) as ignored (an option, not the release).
-
-    Required keys: ``seg_map_path``, ``img_shape`` (checked against).
-    Added keys: ``gt_seg_map``, ``seg_fields``.
-    """
-
-    def __init__(self,
-                 invalid_label: Optional[int] = None,
-                 imdecode_backend: str = 'pillow',
-                 backend_args: Optional[dict] = None) -> None:
-        self.invalid_label = invalid_label
-        self.imdecode_backend = imdecode_backend
-        self.backend_args = backend_args
-
-    def transform(self, results: dict) -> dict:
-        path = results.get('seg_map_path')
-        if not path:
-            raise KeyError(
-                f'LoadKITTIRoadAnnotations: sample {results.get("img_path")} '
-                'has no seg_map_path (unlabelled split?).')
-        img_bytes = fileio.get(path, backend_args=self.backend_args)
-        gt = mmcv.imfrombytes(
-            img_bytes, flag='color', channel_order='rgb',
-            backend=self.imdecode_backend)
-        if gt is None:
-            raise ValueError(f'LoadKITTIRoadAnnotations: cannot decode {path}')
-        road, valid = decode_kitti_road_gt(gt, path)
-        seg = road.astype(np.uint8)
-        if self.invalid_label is not None:
-            seg[~valid] = self.invalid_label
-        img_shape = results.get('img_shape') or results.get('ori_shape')
-        if img_shape is not None and tuple(seg.shape) != tuple(img_shape[:2]):
-            raise ValueError(
-                f'LoadKITTIRoadAnnotations: ground truth {path} has size '
-                f'{seg.shape} (HxW) but image {results.get("img_path")} has '
-                f'{tuple(img_shape[:2])}.')
-        results['gt_seg_map'] = seg
-        results.setdefault('seg_fields', []).append('gt_seg_map')
-        return results
-
-    def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}(invalid_label='
-                f'{self.invalid_label}, imdecode_backend='
-                f"'{self.imdecode_backend}')")
-
-
-@TRANSFORMS.register_module()
-class RandomBrightnessScale(BaseTransform):
-    """Multiply the image by ``f ~ U(min_factor, max_factor)`` (clip, uint8).
-
-    LFD-RoadSeg's ``TF.adjust_brightness(img, U(0.9, 1.1))`` on PIL images
-    (blend with black, truncated to uint8). mmdet's ``Brightness`` rounds the
-    factor to one decimal, so it cannot reproduce the continuous draw.
-
-    Modified keys: ``img``.
-    """
-
-    def __init__(self, min_factor: float = 0.9, max_factor: float = 1.1,
-                 prob: float = 1.0) -> None:
-        if not 0 <= min_factor <= max_factor:
-            raise ValueError('RandomBrightnessScale: need 0 <= min_factor <= '
-                             f'max_factor, got {min_factor}, {max_factor}')
-        if not 0 <= prob <= 1:
-            raise ValueError(f'RandomBrightnessScale: prob must be in [0, 1],'
-                             f' got {prob}')
-        self.min_factor, self.max_factor, self.prob = (min_factor, max_factor,
-                                                       prob)
-
-    def transform(self, results: dict) -> dict:
-        if np.random.rand() >= self.prob:
-            return results
-        factor = np.float32(np.random.uniform(self.min_factor,
-                                              self.max_factor))
-        img = results['img']
-        out = np.clip(img.astype(np.float32) * factor, 0, 255)
-        results['img'] = out.astype(img.dtype)
-        return results
-
-    def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}(min_factor={self.min_factor}, '
-                f'max_factor={self.max_factor}, prob={self.prob})')
