@@ -1,0 +1,1 @@
+from .class_uniform_hook import ClassUniformEpochHook  # noqa: F401

@@ -1,0 +1,5 @@
+from .dfnet import DFNet  # noqa: F401
+from .stdc_sfnet import STDCNetSF  # noqa: F401
+from .resnet_d import ResNetD  # noqa: F401
+from .lrformer import LRFormer  # noqa: F401
+from .lfd_backbone import LFDBackbone  # noqa: F401

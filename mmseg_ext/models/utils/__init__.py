@@ -1,0 +1,4 @@
+from .flow_warp import flow_warp  # noqa: F401
+from .flow_alignment import FlowAlignmentModule, GatedDualFlowAlignmentModule  # noqa: F401,E501
+from .sfnet_ppm import SFNetPPM  # noqa: F401
+from .lr_attention import LRSelfAttention, LRSelfAttention2d  # noqa: F401
