@@ -70,8 +70,11 @@ class DeviceAwareDistributedDataParallel(MMDistributedDataParallel):
 
     CUDA module: identical to the parent. CPU module: ``device_ids`` and
     ``output_device`` are dropped (DDP rejects them for CPU modules) and SyncBN
-    layers, which cannot run on CPU, become BatchNorm with per-process
-    statistics; a warning says so once.
+    layers, which cannot run on CPU, become BatchNorm; a warning says so.
+    Their batch statistics are then per process, so the running statistics
+    are broadcast from rank 0 at every forward (``broadcast_buffers=True``,
+    which the Runner turns off by default): every rank validates with the
+    statistics the rank-0 checkpoint stores.
     """
 
     def __init__(self, module, device_ids=None, output_device=None, **kwargs):
@@ -84,6 +87,7 @@ class DeviceAwareDistributedDataParallel(MMDistributedDataParallel):
                     '(statistics are per process, not synchronised).',
                     stacklevel=2)
                 module = revert_sync_batchnorm(module)
+                kwargs['broadcast_buffers'] = True
         super().__init__(module=module, device_ids=device_ids,
                          output_device=output_device, **kwargs)
 

@@ -76,10 +76,11 @@ def test_device_aware_ddp_reverts_syncbn_on_cpu(tmp_path):
     try:
         with pytest.warns(UserWarning, match='SyncBatchNorm cannot run on CPU'):
             wrapped = DeviceAwareDistributedDataParallel(
-                _TinyNet(), device_ids=[0])
+                _TinyNet(), device_ids=[0], broadcast_buffers=False)
         assert not any(isinstance(m, torch.nn.SyncBatchNorm)
                        for m in wrapped.modules())
         assert wrapped.device_ids is None
+        assert wrapped.broadcast_buffers  # ranks share rank 0's BN statistics
         out = wrapped(torch.randn(2, 3, 8, 8))
         out.sum().backward()
         assert wrapped.module.conv.weight.grad is not None
