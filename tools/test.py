@@ -5,16 +5,14 @@ and draws every image; ``--out`` works with a list ``test_evaluator``;
 ``--trust-checkpoint`` allows full unpickling of a trusted checkpoint.
 """
 import argparse
-import os
 
 import mmseg_ext  # noqa: F401  (compat layer + registration, before configs)
-from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from mmseg_ext.utils.safe_checkpoint import TRUST_ENV
-from mmseg_ext.utils.tool_config import (enable_visualization, set_output_dir,
-                                         set_work_dir)
+from mmseg_ext.utils.tool_config import (add_common_args,
+                                         enable_visualization, load_config,
+                                         set_output_dir)
 
 
 def parse_args():
@@ -30,33 +28,14 @@ def parse_args():
         'painted image is saved')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
-    parser.add_argument(
-        '--trust-checkpoint', action='store_true',
-        help=f'allow full unpickling of the checkpoint (same as {TRUST_ENV}=1)'
-        '; only for files you trust')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override settings in the config, key=value format')
-    parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none', help='job launcher')
     parser.add_argument('--tta', action='store_true', help='test time aug')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_common_args(parser)
+    return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    if args.trust_checkpoint:
-        os.environ[TRUST_ENV] = '1'
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    set_work_dir(cfg, args.work_dir, args.config)
+    cfg = load_config(args)
     cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
         enable_visualization(cfg, args.show, args.show_dir, args.wait_time)

@@ -1,10 +1,10 @@
 """Distributed training that runs unchanged on CPU (gloo) and GPU (nccl).
 
 mmengine 0.10.7 calls ``torch.cuda.set_device`` unconditionally when it
-initialises a ``pytorch`` or ``slurm`` launch, and the Runner wraps the model in
-``MMDistributedDataParallel(device_ids=[LOCAL_RANK])``; both fail on a machine
-without CUDA. :func:`patch_dist_init` makes the launchers fall back to gloo when
-CUDA is absent, and :class:`DeviceAwareDistributedDataParallel` drops
+initialises a ``pytorch`` or ``slurm`` launch, and the Runner wraps the model
+in ``MMDistributedDataParallel(device_ids=[LOCAL_RANK])``; both fail on a
+machine without CUDA. :func:`patch_dist_init` makes the launchers fall back to
+gloo when CUDA is absent, and :class:`DeviceAwareDistributedDataParallel` drops
 ``device_ids`` and reverts SyncBN to BN for a CPU module (with one warning).
 On GPU both are pass-throughs.
 """

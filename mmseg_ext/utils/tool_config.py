@@ -5,17 +5,49 @@ They keep mmseg 1.x's command-line arguments and fix where users trip:
 ``--show-dir`` is relative to the work dir and draws every image, and
 ``--out`` works when ``test_evaluator`` is a list.
 """
+import argparse
 import inspect
 import os
 import os.path as osp
 from typing import Optional
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+
+from .safe_checkpoint import TRUST_ENV
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    """Arguments shared by train.py and test.py (mmseg 1.x spelling)."""
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help=f'allow full unpickling of checkpoints (same as {TRUST_ENV}=1); '
+        'only for files you trust')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value format')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """Apply the shared arguments and return the merged config."""
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    if args.trust_checkpoint:
+        os.environ[TRUST_ENV] = '1'
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    set_work_dir(cfg, args.work_dir, args.config)
+    return cfg
 
 
 def set_work_dir(cfg: Config, work_dir: Optional[str], config_path: str):
-    """CLI ``--work-dir`` > config ``work_dir`` > ``work_dirs/<config name>``."""
+    """``--work-dir`` > config ``work_dir`` > ``work_dirs/<config name>``."""
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir', None) is None:

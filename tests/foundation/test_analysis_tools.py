@@ -6,7 +6,8 @@ import sys
 
 from conftest import REPO, load_tool
 
-CONFIG = 'configs_local/demo/bisenetv2_fcn_2xb4-600it_demo-cityscapes-128x256.py'
+CONFIG = ('configs_local/demo/'
+          'bisenetv2_fcn_2xb4-600it_demo-cityscapes-128x256.py')
 
 
 def test_get_flops_counts_parameters_of_the_built_model():

@@ -24,7 +24,8 @@ def write_child(folder, data_root, max_iters=2):
         f.write(textwrap.dedent(f'''
             _base_ = ['mmseg_ext::{DEMO}']
             data_root = {data_root!r}
-            train_dataloader = dict(batch_size=2, dataset=dict(data_root=data_root))
+            train_dataloader = dict(batch_size=2,
+                                    dataset=dict(data_root=data_root))
             val_dataloader = dict(dataset=dict(data_root=data_root))
             test_dataloader = dict(dataset=dict(data_root=data_root))
             train_cfg = dict(max_iters={max_iters}, val_interval={max_iters})

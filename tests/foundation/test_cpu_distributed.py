@@ -74,7 +74,8 @@ def test_device_aware_ddp_reverts_syncbn_on_cpu(tmp_path):
     dist.init_process_group(
         'gloo', init_method=f'file://{tmp_path}/store', rank=0, world_size=1)
     try:
-        with pytest.warns(UserWarning, match='SyncBatchNorm cannot run on CPU'):
+        with pytest.warns(UserWarning,
+                          match='SyncBatchNorm cannot run on CPU'):
             wrapped = DeviceAwareDistributedDataParallel(
                 _TinyNet(), device_ids=[0], broadcast_buffers=False)
         assert not any(isinstance(m, torch.nn.SyncBatchNorm)

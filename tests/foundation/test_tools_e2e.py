@@ -14,8 +14,8 @@ import torch
 
 from conftest import REPO
 
-CONFIG = osp.join(
-    REPO, 'configs_local/demo/bisenetv2_fcn_2xb4-600it_demo-cityscapes-128x256.py')
+CONFIG = osp.join(REPO, 'configs_local', 'demo',
+                  'bisenetv2_fcn_2xb4-600it_demo-cityscapes-128x256.py')
 
 
 @pytest.fixture(scope='module')

@@ -103,12 +103,13 @@ def main():
           f'input={args.batch}x3x{h}x{w} amp={args.amp} '
           f'warmup={args.warmup} repeat={args.repeat}')
     base = statistics.median(times[args.configs[0]])
+    memory_kind = 'RSS growth' if args.device == 'cpu' else 'allocated'
     for config in args.configs:
         med = statistics.median(times[config])
         print(f'{config}: median {med * 1e3:.1f} ms, min '
               f'{min(times[config]) * 1e3:.1f} ms, '
               f'{args.batch / med:.2f} img/s, peak memory '
-              f'{memory[config]:.0f} MiB ({"allocated" if args.device != "cpu" else "RSS growth"}), '
+              f'{memory[config]:.0f} MiB ({memory_kind}), '
               f'ratio to first {med / base:.3f}')
 
 
