@@ -1,0 +1,32 @@
+"""SFNet-DF2 on Mapillary Vistas (19 Cityscapes classes).
+
+Follows the released code for the model (``AlignedDFnetv2``); no released
+Mapillary DF script: the BDD DF recipe (350 epochs, lr 0.01, OHEM 10k, no
+deep supervision) with the Mapillary sampling (pct 0.5).
+
+350 epochs = 196,700 iterations on 8 GPUs x 4 (batch 32), SGD lr 0.01,
+momentum 0.9, wd 1e-4, poly 1.0; crop 1024x1024, scale 0.5-2.0, flip, colour
+jitter; class-uniform sampling pct 0.5 (tile 1024), epoch list rebuilt every
+562 iterations; OHEM 0.7 / 10k (--ohem).
+
+Paper (not reproduced here): Table 4: 45.6 val.
+
+ImageNet init (file not shipped; set in
+``_base_/models/sfnet_df2.py``):
+``python tools/model_converters/sfnet_backbone_keys.py df2_imagenet.pth
+pretrained/sfnet_dfnet2_in1k.pth``.
+"""
+_base_ = [
+    './_base_/models/sfnet_df2.py',
+    'mmseg::_base_/default_runtime.py',
+    '../_base_/datasets/mapillary_cityscapes.py',
+    './_base_/schedules/schedule_sfnet_mapillary_350e.py',
+]
+custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)
+crop_size = (1024, 1024)
+data_preprocessor = dict(size=crop_size)
+model = dict(
+    data_preprocessor=data_preprocessor)
+train_dataloader = dict(batch_size=4)
+# released per-epoch class-uniform list: one virtual epoch = 562 iterations
+custom_hooks = [dict(type='ClassUniformEpochHook', iters_per_epoch=562)]
