@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-CONFIG=${1:-configs_local/demo/bisenetv2_fcn_2xb4-600it_demo-cityscapes-128x256.py}
+CONFIG=${1:-configs_local/demo/sfnet-lite_r18-d_2xb4-600it_demo-cityscapes-128x256.py}
 NPROC=${2:-2}
 PYTHON=${PYTHON:-python}
 export PYTHON
