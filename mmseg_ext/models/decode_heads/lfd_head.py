@@ -11,6 +11,11 @@ Segmentation" (IEEE TITS 2024) and the LFD anomaly-segmentation release
 
 Every 1x1 conv keeps its bias (as released; 936,067 parameters for the whole
 model with K = 2). No dropout by default (the release has none).
+
+In eval mode (``eval_fast_path=True``, default) each BN is folded into the
+preceding 1x1 conv (cached and validated as described in
+:mod:`..backbones.lfd_backbone`); the logits are returned in the default
+(contiguous NCHW) memory format.
 """
 import torch
 import torch.nn as nn
@@ -18,7 +23,8 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 
-from ..backbones.lfd_backbone import conv_bn_relu
+from ..backbones.lfd_backbone import (clear_eval_fold_cache, conv_bn_relu,
+                                      conv_module_fast)
 
 
 @MODELS.register_module()
@@ -34,6 +40,8 @@ class LFDHead(BaseDecodeHead):
         channels (int): Width of the classifier's hidden 1x1 conv. 128.
         fusion_channels (int): Width of the attention's hidden 1x1 conv.
             Default: ``in_channels[0]`` (128, released).
+        eval_fast_path (bool): Fold the BNs into their convs in eval mode
+            (same results up to float rounding). Default True.
         **kwargs: :class:`BaseDecodeHead` arguments. Defaults differing from
             it: ``in_index=(0, 1)``, ``input_transform='multiple_select'``,
             ``dropout_ratio=0``, ``norm_cfg=dict(type='BN')``.
@@ -43,6 +51,7 @@ class LFDHead(BaseDecodeHead):
                  in_channels=(128, 128),
                  channels=128,
                  fusion_channels=None,
+                 eval_fast_path=True,
                  **kwargs):
         kwargs.setdefault('in_index', (0, 1))
         kwargs.setdefault('input_transform', 'multiple_select')
@@ -70,6 +79,12 @@ class LFDHead(BaseDecodeHead):
             nn.Conv2d(fusion_channels, 1, 1))
         self.cls_conv = conv_bn_relu(feat_channels, channels, self.norm_cfg,
                                      self.act_cfg)
+        self.eval_fast_path = eval_fast_path
+
+    def train(self, mode: bool = True):
+        """Switch mode and drop the eval fast path's folded weights."""
+        clear_eval_fold_cache(self)
+        return super().train(mode)
 
     def fuse(self, detail: torch.Tensor,
              context: torch.Tensor) -> torch.Tensor:
@@ -79,10 +94,18 @@ class LFDHead(BaseDecodeHead):
             size=detail.shape[2:],
             mode='bilinear',
             align_corners=self.align_corners)
-        att = torch.sigmoid(
-            self.fusion_attention(torch.cat([high, detail], dim=1)))
-        return att * detail + high
+        att = torch.cat([high, detail], dim=1)
+        if self.training or not self.eval_fast_path:
+            att = self.fusion_attention(att)
+        else:
+            att = conv_module_fast(att, self.fusion_attention[0])
+            att = self.fusion_attention[1](att)
+        return torch.sigmoid(att) * detail + high
 
     def forward(self, inputs):
         detail, context = self._transform_inputs(inputs)
-        return self.cls_seg(self.cls_conv(self.fuse(detail, context)))
+        feat = self.fuse(detail, context)
+        if self.training or not self.eval_fast_path:
+            return self.cls_seg(self.cls_conv(feat))
+        logits = self.cls_seg(conv_module_fast(feat, self.cls_conv))
+        return logits.contiguous()
