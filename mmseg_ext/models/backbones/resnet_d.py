@@ -17,8 +17,39 @@ the dilation on conv1), so the backbone is built with all dilations 1 and
 """
 from typing import Sequence
 
-from mmseg.models.backbones.resnet import ResNetV1c
+import torch
+from mmseg.models.backbones.resnet import BasicBlock, Bottleneck, ResNetV1c
 from mmseg.registry import MODELS
+from torch import Tensor
+
+from ..utils.fast_eval import (_foldable, conv_bn_act, fast_eval_active,
+                               sequential_forward)
+
+
+def _block_fast_eval(block, x: Tensor) -> Tensor:
+    """Folded eval forward of an mmseg BasicBlock / Bottleneck (no plugins,
+    no DCN): same ops as ``block(x)``, BN folded, ReLU and the residual add
+    fused into the convs."""
+    identity = x if block.downsample is None else sequential_forward(
+        block.downsample, x)
+    out = conv_bn_act(x, block.conv1, block.norm1, relu=True)
+    if isinstance(block, Bottleneck):
+        out = conv_bn_act(out, block.conv2, block.norm2, relu=True)
+        return conv_bn_act(
+            out, block.conv3, block.norm3, relu=True, residual=identity)
+    return conv_bn_act(
+        out, block.conv2, block.norm2, relu=True, residual=identity)
+
+
+def _block_foldable(block) -> bool:
+    if type(block) is BasicBlock:
+        pairs = [(block.conv1, block.norm1), (block.conv2, block.norm2)]
+    elif type(block) is Bottleneck and not block.with_plugins:
+        pairs = [(block.conv1, block.norm1), (block.conv2, block.norm2),
+                 (block.conv3, block.norm3)]
+    else:
+        return False
+    return all(_foldable(c, n) for c, n in pairs)
 
 
 @MODELS.register_module()
@@ -34,10 +65,18 @@ class ResNetD(ResNetV1c):
             in each stage. Default: (1, 1, 2, 4) (released "variant D").
         stem_channels (int): Default: 128 (released).
         strides (Sequence[int]): Default: (1, 2, 2, 2).
+        fast_eval (bool): enable the eval fast path below. Default: True.
         **kwargs: other ``ResNetV1c`` / ``ResNet`` arguments (``norm_cfg``,
             ``norm_eval``, ``frozen_stages``, ``init_cfg``, ...). ``dilations``
             is not accepted (use ``conv2_dilations``); ``dcn``, ``plugins``,
             ``multi_grid`` and ``contract_dilation`` are not supported.
+
+    Eval fast path (``fast_eval=True``, default): in eval mode with autograd
+    off (``torch.no_grad`` / ``inference_mode``, not tracing or exporting),
+    BN is folded into the convs, ReLU and residual adds are fused into them
+    on CPU, and CPU inputs run in channels-last memory format (outputs are
+    channels-last then). Numerically equal to the plain path up to float
+    rounding (~1e-6); training is unaffected.
 
     Pretrained weights: convert the official ``resnet18-deep-inplane128.pth``
     with ``tools/model_converters/sfnet2mmseg.py`` and load it with
@@ -49,6 +88,7 @@ class ResNetD(ResNetV1c):
                  conv2_dilations: Sequence[int] = (1, 1, 2, 4),
                  stem_channels: int = 128,
                  strides: Sequence[int] = (1, 2, 2, 2),
+                 fast_eval: bool = True,
                  **kwargs):
         for key in ('dilations', 'deep_stem', 'avg_down'):
             if key in kwargs:
@@ -81,3 +121,21 @@ class ResNetD(ResNetV1c):
                                        f'3x3 ({conv2.kernel_size})')
                 conv2.dilation = (d, d)
                 conv2.padding = (d, d)
+        self.fast_eval = fast_eval
+
+    def forward(self, x: Tensor) -> tuple:
+        """(N, 3, H, W) -> tuple of the ``out_indices`` stage outputs."""
+        if not (self.fast_eval and fast_eval_active(self)):
+            return super().forward(x)
+        if x.device.type == 'cpu':
+            x = x.contiguous(memory_format=torch.channels_last)
+        x = sequential_forward(self.stem, x)  # deep stem (ResNetV1c)
+        x = self.maxpool(x)
+        outs = []
+        for i, layer_name in enumerate(self.res_layers):
+            for block in getattr(self, layer_name):
+                x = _block_fast_eval(block, x) if _block_foldable(block) \
+                    else block(x)
+            if i in self.out_indices:
+                outs.append(x)
+        return tuple(outs)

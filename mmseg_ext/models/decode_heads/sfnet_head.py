@@ -14,6 +14,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
 
+from ..utils.fast_eval import conv_module_forward
 from ..utils.flow_alignment import FlowAlignmentModule
 from ..utils.flow_warp import upsample_like
 from ..utils.sfnet_ppm import SFNetPPM
@@ -175,13 +176,13 @@ class SFNetHead(BaseDecodeHead):
         pyramid = [psp_out]  # coarsest first, reversed below
         dsn_feats = []
         for i in reversed(range(len(inputs) - 1)):
-            lat = self.lateral_convs[i](inputs[i])
+            lat = conv_module_forward(self.lateral_convs[i], inputs[i])
             key = str(i)
             if key in self.align_modules:
                 f = self.align_modules[key](lat, f) + lat
             else:
                 f = upsample_like(f, lat.shape[2:]) + lat
-            pyramid.append(self.fpn_convs[i](f))
+            pyramid.append(conv_module_forward(self.fpn_convs[i], f))
             dsn_feats.append(f)
         pyramid.reverse()  # [P_0, ..., P_{L-2}, psp_out]
         size = pyramid[0].shape[2:]
@@ -192,13 +193,15 @@ class SFNetHead(BaseDecodeHead):
                                                             pyramid[j]))
             else:
                 fused.append(upsample_like(pyramid[j], size))
-        feat = self.fpn_bottleneck(torch.cat(fused, dim=1))
+        feat = conv_module_forward(self.fpn_bottleneck,
+                                   torch.cat(fused, dim=1))
         return feat, dsn_feats
 
     def forward(self, inputs) -> Tensor:
         """Main logits (N, num_classes, H_0, W_0)."""
         feat, _ = self._forward_feature(inputs)
-        return self.cls_seg(feat)
+        # NCHW logits even when the fast eval path ran channels-last
+        return self.cls_seg(feat).contiguous()
 
     def forward_with_aux(self, inputs) -> Tuple[Tensor, List[Tensor]]:
         """Main logits and the deep-supervision logits (coarsest first;

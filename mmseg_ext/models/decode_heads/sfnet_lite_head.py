@@ -13,6 +13,7 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from ..utils.fast_eval import conv_module_forward
 from ..utils.flow_alignment import GatedDualFlowAlignmentModule
 from ..utils.flow_warp import upsample_like
 from ..utils.sfnet_ppm import SFNetPPM
@@ -119,7 +120,11 @@ class SFNetLiteHead(BaseDecodeHead):
         """inputs: backbone outputs -> logits (N, num_classes, H_0, W_0)."""
         c2, c4, c5 = self._transform_inputs(inputs)
         psp_out = self.ppm(c5)
-        fuse = self.align_module(self.lateral_convs[0](c2), psp_out)
-        p4 = upsample_like(self.lateral_convs[1](c4), fuse.shape[2:])
-        feat = self.fpn_bottleneck(torch.cat([fuse, p4], dim=1))
-        return self.cls_seg(feat)
+        fuse = self.align_module(
+            conv_module_forward(self.lateral_convs[0], c2), psp_out)
+        p4 = upsample_like(
+            conv_module_forward(self.lateral_convs[1], c4), fuse.shape[2:])
+        feat = conv_module_forward(self.fpn_bottleneck,
+                                   torch.cat([fuse, p4], dim=1))
+        # NCHW logits even when the fast eval path ran channels-last
+        return self.cls_seg(feat).contiguous()

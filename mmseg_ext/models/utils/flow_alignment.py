@@ -145,4 +145,5 @@ class GatedDualFlowAlignmentModule(BaseModule):
         else:
             gate_in = torch.cat([hr, lr], dim=1)
         gate = self.flow_gate(gate_in)
-        return high_w * gate + low_w * (1 - gate)
+        # = high_w * gate + low_w * (1 - gate), one fused op
+        return torch.lerp(low_w, high_w, gate)

@@ -15,8 +15,8 @@ the sample point by about f / 2 output pixels, the paper's "halved offset"
 Performance / precision:
 
 * the base grid is built once per (H, W, device, dtype) and cached (a small
-  LRU); while tracing/exporting it is rebuilt so that it is not frozen into
-  a graph as a stale constant of a different size;
+  LRU); while tracing / exporting / compiling it is rebuilt so that it is
+  not frozen into a graph as a stale constant of a different size;
 * the warp always runs in float32 with autocast disabled (the released code
   wrapped its upsampling in apex ``amp.float_function``); the result is cast
   back to ``x.dtype``.
@@ -42,12 +42,20 @@ def _build_base_grid(height: int, width: int, device: torch.device,
 
 
 def _tracing() -> bool:
+    """True while tracing / scripting / ONNX-exporting / compiling."""
     if torch.jit.is_tracing() or torch.jit.is_scripting():
         return True
     try:
-        return bool(torch.onnx.is_in_onnx_export())
+        if torch.onnx.is_in_onnx_export():
+            return True
     except AttributeError:  # pragma: no cover - very old torch
-        return False
+        pass
+    compiler = getattr(torch, 'compiler', None)
+    for name in ('is_compiling', 'is_exporting'):
+        fn = getattr(compiler, name, None)
+        if fn is not None and fn():
+            return True
+    return False
 
 
 def get_base_grid(height: int, width: int, device: torch.device,
@@ -85,11 +93,11 @@ def flow_warp(x: Tensor, flow: Tensor) -> Tensor:
     if x.shape[0] != flow.shape[0]:
         raise ValueError(f'flow_warp: batch sizes differ: x {x.shape[0]} vs '
                          f'flow {flow.shape[0]}')
-    out_h, out_w = int(flow.shape[2]), int(flow.shape[3])
     out_dtype = x.dtype
     with torch.autocast(device_type=x.device.type, enabled=False):
         x32 = x.float()
         flow32 = flow.float()
+        out_h, out_w = int(flow.shape[2]), int(flow.shape[3])
         base = get_base_grid(out_h, out_w, x.device, torch.float32)
         norm = flow32.new_tensor([out_w, out_h])
         grid = base + flow32.permute(0, 2, 3, 1) / norm

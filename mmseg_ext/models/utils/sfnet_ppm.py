@@ -13,7 +13,34 @@ from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from torch import Tensor
 
-from .flow_warp import upsample_like
+from .fast_eval import conv_module_forward, sequential_forward
+from .flow_warp import _tracing, upsample_like
+
+
+def _pool_matrix(in_size: int, out_size: int, x: Tensor) -> Tensor:
+    """(out_size, in_size) averaging matrix of adaptive average pooling:
+    bin i covers [floor(i * in / out), ceil((i + 1) * in / out))."""
+    mat = x.new_zeros(out_size, in_size)
+    for i in range(out_size):
+        start = (i * in_size) // out_size
+        end = -(-((i + 1) * in_size) // out_size)
+        mat[i, start:end] = 1.0 / (end - start)
+    return mat
+
+
+def adaptive_avg_pool2d_as_matmul(x: Tensor, output_size) -> Tensor:
+    """``F.adaptive_avg_pool2d`` written as two matmuls with constant
+    averaging matrices (for ONNX export, where adaptive pooling only exists
+    when the input size is a multiple of the output size). Needs static
+    H / W; equal to adaptive pooling up to float rounding."""
+    out_h, out_w = (output_size, output_size) if isinstance(
+        output_size, int) else tuple(output_size)
+    h, w = int(x.shape[2]), int(x.shape[3])
+    out_h = h if out_h is None else out_h
+    out_w = w if out_w is None else out_w
+    rows = _pool_matrix(h, out_h, x)  # (out_h, H)
+    cols = _pool_matrix(w, out_w, x).t()  # (W, out_w)
+    return torch.matmul(torch.matmul(rows, x), cols)
 
 
 class SFNetPPM(BaseModule):
@@ -69,8 +96,20 @@ class SFNetPPM(BaseModule):
         self.dropout = nn.Dropout2d(dropout_ratio) if dropout_ratio > 0 \
             else nn.Identity()
 
+    @staticmethod
+    def _forward_stage(stage: nn.Sequential, x: Tensor) -> Tensor:
+        if _tracing():  # ONNX-friendly pooling for any static input size
+            pool, conv = stage
+            return conv(adaptive_avg_pool2d_as_matmul(x, pool.output_size))
+        return sequential_forward(stage, x)
+
     def forward(self, x: Tensor) -> Tensor:
+        """(N, in_channels, h, w) -> (N, channels, h, w)."""
         size = x.shape[2:]
-        priors = [upsample_like(stage(x), size) for stage in self.stages]
+        priors = [
+            upsample_like(self._forward_stage(stage, x), size)
+            for stage in self.stages
+        ]
         priors.append(x)
-        return self.dropout(self.bottleneck(torch.cat(priors, dim=1)))
+        return self.dropout(
+            conv_module_forward(self.bottleneck, torch.cat(priors, dim=1)))
