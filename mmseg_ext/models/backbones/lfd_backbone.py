@@ -14,33 +14,30 @@ Two *separate* ResNet-18 trunks (no weight sharing):
 
 The selective fusion and classifier live in :class:`LFDHead`.
 
-Eval fast path (``eval_fast_path=True``, default): in eval mode every conv
-followed by an eval BatchNorm runs as one conv with the BN folded into its
-weight and bias (``w' = w * g / sqrt(v + eps)``, ``b' = (b - m) * g /
-sqrt(v + eps) + beta``), and on CPU the features use the ``channels_last``
-memory format (about 1.6x faster than the released code on 2 CPU threads,
-see ``configs_local/lfd/SPEED.md``). Without autograd the folded tensors are
-cached on each conv and rebuilt whenever a conv / BN tensor changes (object,
-storage or in-place version; BN statistic updates are seen through
-``num_batches_tracked``), and ``train()`` drops them; with autograd on, or
-while tracing / exporting / compiling, they are recomputed at each call
-(gradients reach the conv and BN parameters). Same results as the plain
-modules up to float rounding (~1e-6 relative); training mode always runs the
-plain modules.
+Eval fast path (``eval_fast_path=True``, default): in eval mode with
+autograd off (``torch.no_grad()`` / ``torch.inference_mode()``, not tracing /
+exporting / compiling) every conv followed by an eval BatchNorm runs as one
+conv with the BN folded into its weight and bias, ReLU / residual adds fused
+into it on CPU (shared helpers of :mod:`..utils.fast_eval`), and on CPU the
+features use the ``channels_last`` memory format (see
+``configs_local/lfd/SPEED.md``). The folded tensors are cached on each conv
+and rebuilt whenever a conv / BN tensor changes; ``train()`` drops them.
+Same results as the plain modules up to float rounding (~1e-6 relative);
+training mode, autograd-enabled eval and tracing run the plain modules.
 """
 import warnings
 from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from mmseg.models.backbones import ResNet
-from mmseg.models.backbones.resnet import BasicBlock
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
-from torch.nn.modules.batchnorm import _BatchNorm
+
+from ..utils.fast_eval import (clear_folded_cache, conv_module_forward,
+                               fast_eval_active, resnet_forward)
 
 
 def conv_bn_relu(in_channels: int, out_channels: int, norm_cfg: dict,
@@ -62,147 +59,8 @@ def conv_bn_relu(in_channels: int, out_channels: int, norm_cfg: dict,
             act_cfg=act_cfg)
 
 
-# --------------------------------------------------------------------------
-# eval fast path: conv + eval-BN folded (cached per conv, validated per call)
-# --------------------------------------------------------------------------
-_FOLD_ATTR = '_lfd_eval_fold'
-
-
-def _foldable(conv: nn.Module, norm: Optional[nn.Module]) -> bool:
-    """A plain zero-padded Conv2d followed by an eval-mode BN with stats."""
-    return (type(conv) is nn.Conv2d and conv.padding_mode == 'zeros'
-            and isinstance(norm, _BatchNorm) and not norm.training
-            and norm.running_mean is not None)
-
-
-def _fold(conv: nn.Conv2d, norm: _BatchNorm,
-          channels_last: bool) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Weight and bias of ``norm(conv(.))`` as one conv (mmcv fuse_conv_bn)."""
-    factor = norm.weight / torch.sqrt(norm.running_var + norm.eps) \
-        if norm.weight is not None else \
-        1.0 / torch.sqrt(norm.running_var + norm.eps)
-    bias = -norm.running_mean if conv.bias is None else \
-        conv.bias - norm.running_mean
-    bias = bias * factor
-    if norm.bias is not None:
-        bias = bias + norm.bias
-    weight = conv.weight * factor.reshape(-1, 1, 1, 1)
-    if channels_last:
-        weight = weight.contiguous(memory_format=torch.channels_last)
-    return weight, bias
-
-
-def _fold_state(conv: nn.Conv2d, norm: _BatchNorm) -> tuple:
-    """What the folded weights depend on: the tensors (held, so their ids
-    cannot be reused), their storage and their in-place version counters.
-    ``num_batches_tracked`` is bumped by every BN update of the running
-    statistics (which do not bump their own counters)."""
-    tensors = (conv.weight, conv.bias, norm.weight, norm.bias,
-               norm.running_mean, norm.running_var, norm.num_batches_tracked)
-    return tuple((t, t.data_ptr(), t._version) if t is not None else None
-                 for t in tensors) + (norm.eps, )
-
-
-def _same_state(old: tuple, new: tuple) -> bool:
-    if len(old) != len(new):
-        return False
-    for a, b in zip(old, new):
-        if isinstance(a, tuple) and isinstance(b, tuple):
-            if a[0] is not b[0] or a[1:] != b[1:]:
-                return False
-        elif isinstance(a, tuple) or isinstance(b, tuple) or a != b:
-            return False
-    return True
-
-
-def _tracing() -> bool:
-    """True while tracing / scripting / ONNX-exporting / compiling."""
-    if torch.jit.is_tracing() or torch.jit.is_scripting():
-        return True
-    onnx_export = getattr(torch.onnx, 'is_in_onnx_export', None)
-    if onnx_export is not None and onnx_export():
-        return True
-    compiler = getattr(torch, 'compiler', None)
-    for name in ('is_compiling', 'is_exporting'):
-        fn = getattr(compiler, name, None)
-        if fn is not None and fn():
-            return True
-    return False
-
-
-def clear_eval_fold_cache(module: nn.Module) -> None:
-    """Drop the folded conv-BN weights cached below ``module``."""
-    for m in module.modules():
-        if _FOLD_ATTR in m.__dict__:
-            del m.__dict__[_FOLD_ATTR]
-
-
-def conv_norm(x: torch.Tensor, conv: nn.Module,
-              norm: Optional[nn.Module]) -> torch.Tensor:
-    """``norm(conv(x))`` with an eval BN folded into the conv when possible.
-
-    Without autograd the folded weights are cached on the conv and reused
-    while its and the BN's tensors are unchanged (same objects, storage and
-    version counters; in-place edits through ``.data`` bypass this check:
-    call :func:`clear_eval_fold_cache` or ``model.train()`` after those).
-    With autograd enabled, or while tracing / compiling, they are recomputed
-    at each call (gradients reach the conv and BN parameters). Anything else
-    (training BN, GN, no norm) runs the modules.
-    """
-    if not _foldable(conv, norm):
-        x = conv(x)
-        return x if norm is None else norm(x)
-    channels_last = x.dim() == 4 and not x.is_contiguous() and \
-        x.is_contiguous(memory_format=torch.channels_last)
-    if torch.is_grad_enabled() or _tracing():
-        weight, bias = _fold(conv, norm, channels_last)
-    else:
-        state = _fold_state(conv, norm) + (channels_last, )
-        cached = conv.__dict__.get(_FOLD_ATTR)
-        if cached is not None and _same_state(cached[0], state):
-            weight, bias = cached[1:]
-        else:
-            weight, bias = _fold(conv, norm, channels_last)
-            conv.__dict__[_FOLD_ATTR] = (state, weight, bias)
-    return F.conv2d(x, weight, bias, conv.stride, conv.padding,
-                    conv.dilation, conv.groups)
-
-
-def conv_module_fast(x: torch.Tensor, module: ConvModule) -> torch.Tensor:
-    """Eval forward of a conv -> norm -> act :class:`ConvModule`."""
-    if tuple(module.order) != ('conv', 'norm', 'act') or \
-            module.with_explicit_padding:
-        return module(x)
-    x = conv_norm(x, module.conv, module.norm if module.with_norm else None)
-    return module.activate(x) if module.with_activation else x
-
-
-def resnet_fast(trunk: ResNet, x: torch.Tensor) -> Tuple[torch.Tensor]:
-    """Eval forward of a plain BasicBlock :class:`ResNet` (folded BNs).
-
-    Falls back to ``trunk(x)`` for anything else (deep stem, avg-down
-    shortcuts, other blocks). Same outputs as ``trunk(x)``.
-    """
-    plain = not trunk.deep_stem and all(
-        type(block) is BasicBlock and
-        (block.downsample is None or len(block.downsample) == 2)
-        for name in trunk.res_layers for block in getattr(trunk, name))
-    if not plain:
-        return trunk(x)
-    x = trunk.relu(conv_norm(x, trunk.conv1, trunk.norm1))
-    x = trunk.maxpool(x)
-    outs = []
-    for i, name in enumerate(trunk.res_layers):
-        for block in getattr(trunk, name):
-            out = block.relu(conv_norm(x, block.conv1, block.norm1))
-            out = conv_norm(out, block.conv2, block.norm2)
-            if block.downsample is not None:
-                x = conv_norm(x, block.downsample[0], block.downsample[1])
-            out += x
-            x = block.relu(out)
-        if i in trunk.out_indices:
-            outs.append(x)
-    return tuple(outs)
+# kept for code importing it from here
+clear_eval_fold_cache = clear_folded_cache
 
 
 class ContextAggregationBlock(BaseModule):
@@ -248,7 +106,7 @@ class ContextAggregationBlock(BaseModule):
 
     def forward_eval_fast(self, x: torch.Tensor) -> torch.Tensor:
         """:meth:`forward` with the BN folded into the 1x1 conv (eval)."""
-        return conv_module_fast(self.dw_col(self.dw_row(x)), self.pw) + x
+        return conv_module_forward(self.pw, self.dw_col(self.dw_row(x))) + x
 
 
 @MODELS.register_module()
@@ -286,9 +144,9 @@ class LFDBackbone(BaseModule):
             torchvision installed and network access; a local file does not.
         norm_cfg (dict): Norm layers of the trunks and new modules.
         norm_eval (bool): Keep the trunks' BN in eval mode while training.
-        eval_fast_path (bool): In eval mode fold each BN into its conv on
-            the fly and use channels_last on CPU (see the module doc). Same
-            results up to float rounding. Default True.
+        eval_fast_path (bool): In eval mode without autograd fold each BN
+            into its conv (cached) and use channels_last on CPU (see the
+            module doc). Same results up to float rounding. Default True.
         init_cfg (dict, optional): ``dict(type='Pretrained', checkpoint=...)``
             is forwarded to both ResNet-18 trunks; other init configs apply to
             the whole module as usual.
@@ -385,7 +243,7 @@ class LFDBackbone(BaseModule):
 
     def train(self, mode: bool = True):
         """Switch mode and drop the eval fast path's folded weights."""
-        clear_eval_fold_cache(self)
+        clear_folded_cache(self)
         return super().train(mode)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -396,7 +254,7 @@ class LFDBackbone(BaseModule):
             raise ValueError(
                 f'LFDBackbone: input {h}x{w} is too small for the context '
                 f'branch (resized to {ctx_size[0]}x{ctx_size[1]}).')
-        if self.training or not self.eval_fast_path:
+        if not (self.eval_fast_path and fast_eval_active(self)):
             detail = self.detail_adjust(self.detail_branch(x)[0])
             ctx = resize(
                 x, size=ctx_size, mode='bilinear',
@@ -408,14 +266,14 @@ class LFDBackbone(BaseModule):
         # eval fast path: folded BNs; channels_last is ~1.5x faster on CPU
         if x.device.type == 'cpu':
             x = x.contiguous(memory_format=torch.channels_last)
-        detail = conv_module_fast(
-            resnet_fast(self.detail_branch, x)[0], self.detail_adjust)
+        detail = conv_module_forward(self.detail_adjust,
+                                     resnet_forward(self.detail_branch, x)[0])
         ctx = resize(
             x, size=ctx_size, mode='bilinear',
             align_corners=self.align_corners)
-        ctx = resnet_fast(self.context_branch, ctx)[0]
+        ctx = resnet_forward(self.context_branch, ctx)[0]
         if self.context_adjust is not None:
-            ctx = conv_module_fast(ctx, self.context_adjust)
+            ctx = conv_module_forward(self.context_adjust, ctx)
         for block in self.aggregation:
             ctx = block.forward_eval_fast(ctx)
         return detail, ctx

@@ -12,10 +12,10 @@ Segmentation" (IEEE TITS 2024) and the LFD anomaly-segmentation release
 Every 1x1 conv keeps its bias (as released; 936,067 parameters for the whole
 model with K = 2). No dropout by default (the release has none).
 
-In eval mode (``eval_fast_path=True``, default) each BN is folded into the
-preceding 1x1 conv (cached and validated as described in
-:mod:`..backbones.lfd_backbone`); the logits are returned in the default
-(contiguous NCHW) memory format.
+In eval mode without autograd (``eval_fast_path=True``, default) each BN is
+folded into the preceding 1x1 conv with the shared helpers of
+:mod:`..utils.fast_eval` (cached and validated there); the logits are
+returned in the default (contiguous NCHW) memory format.
 """
 import torch
 import torch.nn as nn
@@ -23,8 +23,9 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 
-from ..backbones.lfd_backbone import (clear_eval_fold_cache, conv_bn_relu,
-                                      conv_module_fast)
+from ..backbones.lfd_backbone import conv_bn_relu
+from ..utils.fast_eval import (clear_folded_cache, conv_module_forward,
+                               fast_eval_active, sequential_forward)
 
 
 @MODELS.register_module()
@@ -41,7 +42,8 @@ class LFDHead(BaseDecodeHead):
         fusion_channels (int): Width of the attention's hidden 1x1 conv.
             Default: ``in_channels[0]`` (128, released).
         eval_fast_path (bool): Fold the BNs into their convs in eval mode
-            (same results up to float rounding). Default True.
+            without autograd (same results up to float rounding). Default
+            True.
         **kwargs: :class:`BaseDecodeHead` arguments. Defaults differing from
             it: ``in_index=(0, 1)``, ``input_transform='multiple_select'``,
             ``dropout_ratio=0``, ``norm_cfg=dict(type='BN')``.
@@ -83,7 +85,7 @@ class LFDHead(BaseDecodeHead):
 
     def train(self, mode: bool = True):
         """Switch mode and drop the eval fast path's folded weights."""
-        clear_eval_fold_cache(self)
+        clear_folded_cache(self)
         return super().train(mode)
 
     def fuse(self, detail: torch.Tensor,
@@ -95,17 +97,16 @@ class LFDHead(BaseDecodeHead):
             mode='bilinear',
             align_corners=self.align_corners)
         att = torch.cat([high, detail], dim=1)
-        if self.training or not self.eval_fast_path:
-            att = self.fusion_attention(att)
+        if self.eval_fast_path:
+            att = sequential_forward(self.fusion_attention, att)
         else:
-            att = conv_module_fast(att, self.fusion_attention[0])
-            att = self.fusion_attention[1](att)
+            att = self.fusion_attention(att)
         return torch.sigmoid(att) * detail + high
 
     def forward(self, inputs):
         detail, context = self._transform_inputs(inputs)
         feat = self.fuse(detail, context)
-        if self.training or not self.eval_fast_path:
+        if not (self.eval_fast_path and fast_eval_active(self)):
             return self.cls_seg(self.cls_conv(feat))
-        logits = self.cls_seg(conv_module_fast(feat, self.cls_conv))
+        logits = self.cls_seg(conv_module_forward(self.cls_conv, feat))
         return logits.contiguous()

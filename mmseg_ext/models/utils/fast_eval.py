@@ -1,4 +1,5 @@
-"""Eval-only fast path for conv-BN(-ReLU) stacks (SFNet backbones / heads).
+"""Eval-only fast path for conv-BN(-ReLU) stacks (SFNet and LFD backbones /
+heads).
 
 When a module runs in eval mode with autograd off (``torch.no_grad()`` /
 ``torch.inference_mode()``, as in mmseg's val / test loops) and is not being
@@ -8,7 +9,10 @@ traced, exported or compiled, the helpers here
   (w' = w * g / sqrt(var + eps), b' = (b - mean) * g / sqrt(var + eps) + beta);
   the folded tensors are cached on the conv and recomputed whenever a
   parameter / running statistic changes (in-place version counter, storage
-  pointer, device or dtype), so ``load_state_dict`` / ``.to()`` are safe;
+  pointer, device or dtype; BN statistic updates are seen through
+  ``num_batches_tracked``), so ``load_state_dict`` / ``.to()`` are safe
+  (in-place edits through ``.data`` are not seen: call
+  :func:`clear_folded_cache` or ``model.train()`` after those);
 * on CPU (float32, oneDNN available) run conv + bias + ReLU (and, for
   residual blocks, conv + bias + residual add + ReLU) as one oneDNN
   primitive (``torch.ops.mkldnn._convolution_pointwise``, the kernel
@@ -25,6 +29,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule
+from mmseg.models.backbones.resnet import BasicBlock, Bottleneck
 from torch import Tensor
 
 from .flow_warp import _tracing
@@ -67,7 +72,7 @@ def folded_conv_bn(conv: nn.Conv2d,
     weight is stored channels-last when ``channels_last`` (what oneDNN
     wants for channels-last inputs, saving a reorder per call)."""
     tensors = (conv.weight, conv.bias, bn.weight, bn.bias, bn.running_mean,
-               bn.running_var)
+               bn.running_var, bn.num_batches_tracked)
     key = _state_key(tensors)
     if key is not None:
         key = key + (bn.eps, channels_last)
@@ -178,6 +183,51 @@ def sequential_forward(seq: nn.Module, x: Tensor) -> Tensor:
             x = m(x)
         i += 1
     return x
+
+
+def resnet_block_forward(block: nn.Module, x: Tensor) -> Tensor:
+    """``block(x)`` for an mmseg ``BasicBlock`` / ``Bottleneck`` (no plugins,
+    no DCN); in fast eval the BNs are folded and the ReLU and residual add
+    fused into the convs."""
+    if type(block) is BasicBlock:
+        pairs = [(block.conv1, block.norm1), (block.conv2, block.norm2)]
+    elif type(block) is Bottleneck and not block.with_plugins:
+        pairs = [(block.conv1, block.norm1), (block.conv2, block.norm2),
+                 (block.conv3, block.norm3)]
+    else:
+        return block(x)
+    if not (fast_eval_active(block) and type(block.relu) is nn.ReLU
+            and all(_foldable(c, n) for c, n in pairs)):
+        return block(x)
+    identity = x if block.downsample is None else sequential_forward(
+        block.downsample, x)
+    for conv, norm in pairs[:-1]:
+        x = conv_bn_act(x, conv, norm, relu=True)
+    conv, norm = pairs[-1]
+    return conv_bn_act(x, conv, norm, relu=True, residual=identity)
+
+
+def resnet_forward(trunk: nn.Module, x: Tensor) -> tuple:
+    """``trunk(x)`` for an mmseg ``ResNet`` (plain or deep stem, any
+    ``BasicBlock`` / ``Bottleneck`` stages), folded in fast eval. Inputs
+    are used in their memory format (pass channels-last on CPU)."""
+    if not fast_eval_active(trunk):
+        return trunk(x)
+    if trunk.deep_stem:
+        x = sequential_forward(trunk.stem, x)
+    elif _foldable(trunk.conv1, trunk.norm1) and \
+            type(trunk.relu) is nn.ReLU:
+        x = conv_bn_act(x, trunk.conv1, trunk.norm1, relu=True)
+    else:
+        x = trunk.relu(trunk.norm1(trunk.conv1(x)))
+    x = trunk.maxpool(x)
+    outs = []
+    for i, layer_name in enumerate(trunk.res_layers):
+        for block in getattr(trunk, layer_name):
+            x = resnet_block_forward(block, x)
+        if i in trunk.out_indices:
+            outs.append(x)
+    return tuple(outs)
 
 
 def clear_folded_cache(model: nn.Module) -> None:
