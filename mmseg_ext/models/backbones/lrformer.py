@@ -34,7 +34,8 @@ from mmengine.runner import CheckpointLoader
 from mmseg.registry import MODELS
 
 from ..utils.lr_attention import (InvertedResidualFFN, LRSelfAttention,
-                                  kv_pooled_sizes)
+                                  conv_plus_identity, kv_pooled_sizes,
+                                  map_to_tokens, tokens_to_map)
 
 
 class LRFormerStem(nn.Module):
@@ -65,9 +66,10 @@ class LRFormerStem(nn.Module):
         self.norm = nn.LayerNorm(out_channels, eps=1e-6)
 
     def forward(self, x: torch.Tensor):
-        x = self.conv1(x)
+        # channels-last convs: faster on CPU and the tokens are then a view
+        x = self.conv1(x.contiguous(memory_format=torch.channels_last))
         hw = (int(x.shape[2]), int(x.shape[3]))
-        return self.norm(x.flatten(2).transpose(1, 2)), hw
+        return self.norm(map_to_tokens(x)), hw
 
 
 class LRFormerPatchEmbed(nn.Module):
@@ -85,7 +87,7 @@ class LRFormerPatchEmbed(nn.Module):
         x = self.proj(x)
         # the real size (the release assumed H // 2)
         hw = (int(x.shape[2]), int(x.shape[3]))
-        return self.norm(x.flatten(2).transpose(1, 2)), hw
+        return self.norm(map_to_tokens(x)), hw
 
 
 class LRFormerBlock(nn.Module):
@@ -133,22 +135,22 @@ class LRFormerBlock(nn.Module):
                 H: int,
                 W: int,
                 d_convs: Optional[Sequence[nn.Module]] = None) -> torch.Tensor:
-        B, N, C = x.shape
-        x = x.transpose(1, 2).reshape(B, C, H, W)
+        # maps are channels-last views of the token memory (no copies)
+        x = tokens_to_map(x, H, W)
         x = self.pre_norm(x)
-        x = x + self.cpe(x)
-        x = x.flatten(2).transpose(1, 2)
+        x = map_to_tokens(conv_plus_identity(self.cpe, x))  # x + cpe(x)
 
-        attn = self.attn(self.norm1(x), H, W, d_convs)
-        if self.ls:
-            attn = self.layer_scale_1 * attn
+        # layer scale g1 is applied at low resolution inside the attention
+        attn = self.attn(self.norm1(x), H, W, d_convs,
+                         self.layer_scale_1 if self.ls else None)
         x = x + self.drop_path(attn)
 
-        y = self.norm2(x).transpose(1, 2).reshape(B, C, H, W)
-        y = self.mlp(y).flatten(2).transpose(1, 2)
-        if self.ls:
-            y = self.layer_scale_2 * y
-        return x + self.drop_path(y)
+        y = map_to_tokens(self.mlp(tokens_to_map(self.norm2(x), H, W)))
+        if not self.ls:
+            return x + self.drop_path(y)
+        if self.training and isinstance(self.drop_path, DropPath):
+            return x + self.drop_path(self.layer_scale_2 * y)
+        return torch.addcmul(x, self.layer_scale_2, y)
 
 
 @MODELS.register_module()
@@ -369,14 +371,13 @@ class LRFormer(BaseModule):
 
     # ------------------------------------------------------------------
     def forward(self, x: torch.Tensor) -> List[torch.Tensor]:
-        B = x.shape[0]
         outs = []
         for i in range(self.num_stages):
             x, (H, W) = getattr(self, f'patch_embed{i + 1}')(x)
             d_convs = getattr(self, f'd_convs{i + 1}')
             for block in getattr(self, f'block{i + 1}'):
                 x = block(x, H, W, d_convs)
-            x = x.transpose(1, 2).reshape(B, -1, H, W)
+            x = tokens_to_map(x, H, W)  # NCHW, channels-last memory
             if i in self.out_indices:
                 outs.append(x)
         return outs

@@ -25,7 +25,7 @@ from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 
 from ..utils.lr_attention import (InvertedResidualFFN, LRSelfAttention2d,
-                                  kv_pooled_sizes)
+                                  conv_plus_identity, kv_pooled_sizes)
 
 
 class LRHeadBlock(nn.Module):
@@ -62,15 +62,18 @@ class LRHeadBlock(nn.Module):
             self.layer_scale_2 = nn.Parameter(1e-6 * torch.ones(dim))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.cpe(x)
-        y = self.attn(self.norm1(x))
-        if self.ls:
-            y = self.layer_scale_1[:, None, None] * y
+        x = conv_plus_identity(self.cpe, x)  # x + cpe(x)
+        # layer scale g1 is applied at low resolution inside the attention
+        y = self.attn(self.norm1(x),
+                      self.layer_scale_1 if self.ls else None)
         x = x + self.drop_path(y)
         y = self.mlp(self.norm2(x))
-        if self.ls:
-            y = self.layer_scale_2[:, None, None] * y
-        return x + self.drop_path(y)
+        if not self.ls:
+            return x + self.drop_path(y)
+        gamma = self.layer_scale_2[:, None, None]
+        if self.training and isinstance(self.drop_path, DropPath):
+            return x + self.drop_path(gamma * y)
+        return torch.addcmul(x, gamma, y)
 
 
 @MODELS.register_module()

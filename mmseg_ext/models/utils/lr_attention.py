@@ -14,6 +14,16 @@ The cost per block is ``O(Nq * Nk * C)`` with ``Nq ~ p^2 * W/H`` and
 
 Module names (``q.0``, ``kv.0``, ``proj``, ``norm`` for the backbone; ``q``,
 ``kv``, ``proj``, ``norm`` for the head) follow the released checkpoints.
+
+Speed (same maths as the release, outputs equal up to float rounding):
+tokens ``(B, N, C)`` are the NHWC memory of the maps, and maps are handed to
+the convolutions / poolings as channels-last NCHW views
+(:func:`tokens_to_map`). The release reshapes ``x.transpose(1, 2)``, whose
+batch stride is ambiguous for ``B = 1``: PyTorch then treats the view as
+NCHW and every pooling / conv / upsampling copies the full map first. The
+optional ``out_scale`` (layer scale) is applied at the low resolution,
+before the (per-channel linear) bilinear upsampling, and the residual
+depth-wise convs ``x + dw(x)`` run as one conv (:func:`conv_plus_identity`).
 """
 from typing import List, Optional, Sequence, Tuple
 
@@ -66,6 +76,36 @@ def _resize_like(x: torch.Tensor, size: Tuple[int, int]) -> torch.Tensor:
     return F.interpolate(x, size=size, mode='bilinear', align_corners=False)
 
 
+def tokens_to_map(x: torch.Tensor, H: int, W: int) -> torch.Tensor:
+    """Tokens ``(B, H*W, C)`` -> ``(B, C, H, W)`` channels-last view (no
+    copy for contiguous tokens, unambiguous strides also for ``B = 1``)."""
+    B, _, C = x.shape
+    return x.reshape(B, H, W, C).permute(0, 3, 1, 2)
+
+
+def map_to_tokens(x: torch.Tensor) -> torch.Tensor:
+    """``(B, C, H, W)`` -> tokens ``(B, H*W, C)`` (a view for channels-last
+    maps, a copy otherwise)."""
+    B, C = x.shape[:2]
+    return x.permute(0, 2, 3, 1).reshape(B, -1, C)
+
+
+def conv_plus_identity(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
+    """``x + conv(x)`` for a depth-wise 'same' conv, as ONE convolution whose
+    centre tap is incremented by 1 (equal up to float rounding; saves a full
+    pass over ``x``). Gradients are those of ``x + conv(x)``."""
+    kh, kw = conv.kernel_size
+    if not (conv.groups == conv.in_channels == conv.out_channels
+            and conv.stride == (1, 1) and conv.dilation == (1, 1)
+            and conv.padding == (kh // 2, kw // 2) and kh % 2 and kw % 2
+            and conv.padding_mode == 'zeros'):
+        raise ValueError(f'conv_plus_identity needs a depth-wise, stride-1, '
+                         f"'same' conv with an odd kernel, got {conv}")
+    weight = conv.weight.clone()
+    weight[:, :, kh // 2, kw // 2] += 1
+    return F.conv2d(x, weight, conv.bias, 1, conv.padding, 1, conv.groups)
+
+
 class _LRSABase(nn.Module):
     """Shared parts: pyramid-pooled, layer-normed keys and values."""
 
@@ -96,13 +136,24 @@ class _LRSABase(nn.Module):
         pools = []
         for size, d_conv in zip(self.pooled_sizes, d_convs):
             pool = F.adaptive_avg_pool2d(x_map, keep_ratio_size(size, H, W))
-            if d_conv is not None:
+            if d_conv is not None:  # tiny maps: a plain residual is faster
                 pool = pool + d_conv(pool)
-            pools.append(pool.flatten(2))
-        pools = self.norm(torch.cat(pools, dim=2).transpose(1, 2))
+            pools.append(map_to_tokens(pool))
+        pools = self.norm(torch.cat(pools, dim=1))  # (B, Nk, C)
         kv = self.kv(pools).reshape(B, -1, 2, self.num_heads, self.head_dim)
         kv = kv.permute(2, 0, 3, 1, 4)
         return kv[0], kv[1]
+
+    def _low_res_output(self, out: torch.Tensor, q_size: Tuple[int, int],
+                        size: Tuple[int, int],
+                        out_scale: Optional[torch.Tensor]) -> torch.Tensor:
+        """(B, heads, Nq, d) attention output -> projected, optionally
+        scaled (per channel), upsampled (B, C, H, W) channels-last map."""
+        B, _, Nq, _ = out.shape
+        out = self.proj(out.transpose(1, 2).reshape(B, Nq, self.dim))
+        if out_scale is not None:
+            out = out * out_scale
+        return _resize_like(tokens_to_map(out, *q_size), size)
 
 
 class LRSelfAttention(_LRSABase):
@@ -141,24 +192,25 @@ class LRSelfAttention(_LRSABase):
                 x: torch.Tensor,
                 H: int,
                 W: int,
-                d_convs: Optional[Sequence[nn.Module]] = None) -> torch.Tensor:
+                d_convs: Optional[Sequence[nn.Module]] = None,
+                out_scale: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``out_scale`` (C,): optional per-channel factor (the block's
+        layer scale) applied to the projected low-resolution output."""
         B, N, C = x.shape
         H, W = int(H), int(W)
-        x_map = x.transpose(1, 2).reshape(B, C, H, W)
+        x_map = tokens_to_map(x, H, W)
         if self.q_pooled_size > 1:
             q_size = keep_ratio_size(self.q_pooled_size, H, W)
-            q = F.adaptive_avg_pool2d(x_map, q_size).flatten(2).transpose(1, 2)
+            q = x if q_size == (H, W) else map_to_tokens(
+                F.adaptive_avg_pool2d(x_map, q_size))
         else:
             q_size, q = (H, W), x
         q = self.q(q).reshape(B, -1, self.num_heads,
                               self.head_dim).transpose(1, 2)
         k, v = self._pyramid_kv(x_map, d_convs)
         out = _attention(q, k, v, self.scale)  # (B, h, Nq, d)
-        out = self.proj(out.transpose(1, 2).reshape(B, -1, C))
-        if self.q_pooled_size > 1:
-            out = out.transpose(1, 2).reshape(B, C, *q_size)
-            out = _resize_like(out, (H, W)).flatten(2).transpose(1, 2)
-        return out
+        return map_to_tokens(
+            self._low_res_output(out, q_size, (H, W), out_scale))
 
 
 class LRSelfAttention2d(_LRSABase):
@@ -186,22 +238,27 @@ class LRSelfAttention2d(_LRSABase):
         self.proj = nn.Linear(dim, dim)
         self.norm = nn.LayerNorm(dim)  # eps 1e-5 as released
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self,
+                x: torch.Tensor,
+                out_scale: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``out_scale`` (C,): optional per-channel factor (layer scale)
+        applied before the upsampling."""
         B, C, H, W = x.shape
         H, W = int(H), int(W)
         if self.q_pooled_size > 0:
             q_size = keep_ratio_size(self.q_pooled_size, H, W)
-            q_map = F.adaptive_avg_pool2d(x, q_size)
+            q_map = x if q_size == (H, W) else F.adaptive_avg_pool2d(
+                x, q_size)
         else:
             q_size, q_map = (H, W), x
-        # channel-major head split: (B, h, d, Nq) -> (B, h, Nq, d)
-        q = self.q(q_map).reshape(B, self.num_heads, self.head_dim,
-                                  -1).transpose(2, 3)
+        # the 1x1 conv as a Linear on tokens: its output channel j * d + i
+        # is dim i of head j, i.e. the release's channel-major head split
+        q = F.linear(
+            map_to_tokens(q_map), self.q.weight.flatten(1), self.q.bias)
+        q = q.reshape(B, -1, self.num_heads, self.head_dim).transpose(1, 2)
         k, v = self._pyramid_kv(x, None)
         out = _attention(q, k, v, self.scale)
-        out = self.proj(out.transpose(1, 2).reshape(B, -1, C))
-        out = out.transpose(1, 2).reshape(B, C, *q_size)
-        return _resize_like(out, (H, W))
+        return self._low_res_output(out, q_size, (H, W), out_scale)
 
 
 class InvertedResidualFFN(nn.Module):
@@ -223,6 +280,10 @@ class InvertedResidualFFN(nn.Module):
         self.fc2 = nn.Conv2d(hidden_features, out_features, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.act(self.fc1(x))
-        x = x + self.conv(x)
+        x = self.fc1(x)
+        if x.requires_grad or not isinstance(self.act, nn.GELU):
+            x = self.act(x)
+        else:  # inference: no second hidden-size tensor
+            x = torch.ops.aten.gelu_(x, approximate=self.act.approximate)
+        x = conv_plus_identity(self.conv, x)  # x + conv(x)
         return self.fc2(x)
