@@ -3,6 +3,7 @@
 * ``shared_dir`` / ``parity``: the reference material in ``../shared`` (or
   ``$MMSEG_EXT_SHARED``); tests using them skip cleanly when it is absent.
 * ``load_tool``: import a script under ``tools/`` as a module (converters).
+* ``free_port``: a free local port for each ``dist_*.sh`` launch.
 """
 import importlib.util
 import os
@@ -19,6 +20,14 @@ def shared_root():
     root = os.environ.get('MMSEG_EXT_SHARED',
                           osp.join(osp.dirname(REPO), 'shared'))
     return root if osp.isdir(root) else None
+
+
+def free_port() -> str:
+    """A TCP port free on 127.0.0.1 now (for one torchrun launch)."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return str(sock.getsockname()[1])
 
 
 def load_tool(rel_path: str):

@@ -1,7 +1,6 @@
 """CPU distributed compat: gloo init without CUDA, device-aware DDP wrapper
 (SyncBN -> BN with one warning), and the Runner's default wrapper."""
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -10,18 +9,13 @@ import pytest
 import torch
 
 import mmseg_ext  # noqa: F401
+from conftest import free_port
 from mmengine.registry import MODEL_WRAPPERS
 from mmseg_ext.utils.cpu_distributed import (
     DeviceAwareDistributedDataParallel, cpu_backend)
 
 needs_cpu_only = pytest.mark.skipif(torch.cuda.is_available(),
                                     reason='tests the CPU-only path')
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def test_cpu_backend_choice():
@@ -43,7 +37,7 @@ def test_init_dist_pytorch_uses_gloo_without_cuda(tmp_path):
         print('BACKEND', dist.get_backend(), 'SUM', int(t.item()))
         dist.destroy_process_group()
     ''')
-    port = str(free_port())
+    port = free_port()
     procs = []
     for rank in range(2):
         env = dict(os.environ, RANK=str(rank), LOCAL_RANK=str(rank),

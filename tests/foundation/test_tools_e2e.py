@@ -12,7 +12,7 @@ import time
 import pytest
 import torch
 
-from conftest import REPO
+from conftest import REPO, free_port
 
 CONFIG = osp.join(REPO, 'configs_local', 'demo',
                   'bisenetv2_fcn_2xb4-600it_demo-cityscapes-128x256.py')
@@ -28,7 +28,7 @@ def demo_root(tmp_path_factory):
 
 def tool_env():
     env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1',
-               PORT=str(29500 + os.getpid() % 1000), PYTHONPATH=REPO)
+               PORT=free_port(), PYTHONPATH=REPO)
     env.pop('MMSEG_EXT_TRUST_CHECKPOINTS', None)
     return env
 

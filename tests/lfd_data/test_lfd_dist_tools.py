@@ -5,7 +5,7 @@ import os.path as osp
 import subprocess
 import sys
 
-from conftest import REPO
+from conftest import REPO, free_port
 
 CONFIG = 'configs_local/lfd/lfd_r18_1xb8-demo_anomaly-128x128.py'
 METRICS = ('I-AUROC', 'I-AP', 'I-F1max', 'P-AUROC', 'P-AP', 'P-F1max', 'IoU')
@@ -13,7 +13,7 @@ METRICS = ('I-AUROC', 'I-AP', 'I-F1max', 'P-AUROC', 'P-AP', 'P-F1max', 'IoU')
 
 def run(cmd):
     env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1',
-               PYTHONPATH=REPO, PORT=str(28500 + os.getpid() % 1000))
+               PYTHONPATH=REPO, PORT=free_port())
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=600)
     out = proc.stdout + proc.stderr

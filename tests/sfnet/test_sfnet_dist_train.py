@@ -15,7 +15,7 @@ import sys
 
 import torch
 
-from conftest import REPO
+from conftest import REPO, free_port
 
 CONFIG = osp.join(REPO, 'configs_local', 'sfnet',
                   'sfnet-lite_r18-d_8xb2-186k_cityscapes-1024x1024.py')
@@ -81,7 +81,7 @@ def test_dist_train_sfnet_lite_on_demo_data(tmp_path):
     child.write_text(CHILD.format(config=CONFIG, root=root))
     work = str(tmp_path / 'work')
     env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1',
-               PORT=str(31000 + os.getpid() % 1000), PYTHONPATH=REPO)
+               PORT=free_port(), PYTHONPATH=REPO)
     env.pop('MMSEG_EXT_TRUST_CHECKPOINTS', None)
     proc = subprocess.run(
         ['bash', 'tools/dist_train.sh', str(child), '2', '--work-dir', work],
