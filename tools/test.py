@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 
 from mmseg_ext.utils.tool_config import (add_common_args,
                                          enable_visualization, load_config,
-                                         set_output_dir)
+                                         set_output_dir, shutdown_distributed)
 
 
 def parse_args():
@@ -50,6 +50,7 @@ def main():
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
         Runner.from_cfg(cfg)
     runner.test()
+    shutdown_distributed()
 
 
 if __name__ == '__main__':

@@ -12,7 +12,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from mmseg_ext.utils.tool_config import (add_common_args, enable_amp,
-                                         load_config, set_resume)
+                                         load_config, set_resume,
+                                         shutdown_distributed)
 
 
 def parse_args():
@@ -39,6 +40,7 @@ def main():
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
         Runner.from_cfg(cfg)
     runner.train()
+    shutdown_distributed()
 
 
 if __name__ == '__main__':

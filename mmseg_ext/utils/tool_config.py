@@ -128,3 +128,16 @@ def set_output_dir(cfg: Config, out: Optional[str]) -> None:
     for evaluator in chosen:
         evaluator['output_dir'] = out
         evaluator['keep_results'] = True
+
+
+def shutdown_distributed() -> None:
+    """Destroy the process group before the interpreter exits.
+
+    A gloo process group left to the interpreter's teardown can abort the
+    process ("terminate called without an active exception", SIGABRT) after
+    the work is done, which torchrun then reports as a failed run.
+    """
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
