@@ -26,7 +26,7 @@ PTH_LINE = (
 
 
 def read_requirements(path):
-    with open(osp.join(HERE, path)) as f:
+    with open(osp.join(HERE, path), encoding='utf-8') as f:
         return [line.strip() for line in f
                 if line.strip() and not line.startswith(('#', '-r'))]
 
@@ -56,7 +56,7 @@ if osp.isdir(osp.join(HERE, 'configs_local')):
     add_mim_extension()
 
 version = {}
-with open(osp.join(HERE, 'mmseg_ext', 'version.py')) as f:
+with open(osp.join(HERE, 'mmseg_ext', 'version.py'), encoding='utf-8') as f:
     exec(f.read(), version)
 
 setup(
@@ -64,7 +64,8 @@ setup(
     version=version['__version__'],
     description='Fast semantic segmentation methods (SFNet, LRFormer, LFD) '
     'as an mmsegmentation 1.x plugin',
-    long_description=open(osp.join(HERE, 'README.md')).read()
+    long_description=open(osp.join(HERE, 'README.md'),
+                          encoding='utf-8').read()
     if osp.isfile(osp.join(HERE, 'README.md')) else '',
     long_description_content_type='text/markdown',
     license='Apache-2.0',
