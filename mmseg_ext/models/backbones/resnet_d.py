@@ -18,38 +18,11 @@ the dilation on conv1), so the backbone is built with all dilations 1 and
 from typing import Sequence
 
 import torch
-from mmseg.models.backbones.resnet import BasicBlock, Bottleneck, ResNetV1c
+from mmseg.models.backbones.resnet import ResNetV1c
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from ..utils.fast_eval import (_foldable, conv_bn_act, fast_eval_active,
-                               sequential_forward)
-
-
-def _block_fast_eval(block, x: Tensor) -> Tensor:
-    """Folded eval forward of an mmseg BasicBlock / Bottleneck (no plugins,
-    no DCN): same ops as ``block(x)``, BN folded, ReLU and the residual add
-    fused into the convs."""
-    identity = x if block.downsample is None else sequential_forward(
-        block.downsample, x)
-    out = conv_bn_act(x, block.conv1, block.norm1, relu=True)
-    if isinstance(block, Bottleneck):
-        out = conv_bn_act(out, block.conv2, block.norm2, relu=True)
-        return conv_bn_act(
-            out, block.conv3, block.norm3, relu=True, residual=identity)
-    return conv_bn_act(
-        out, block.conv2, block.norm2, relu=True, residual=identity)
-
-
-def _block_foldable(block) -> bool:
-    if type(block) is BasicBlock:
-        pairs = [(block.conv1, block.norm1), (block.conv2, block.norm2)]
-    elif type(block) is Bottleneck and not block.with_plugins:
-        pairs = [(block.conv1, block.norm1), (block.conv2, block.norm2),
-                 (block.conv3, block.norm3)]
-    else:
-        return False
-    return all(_foldable(c, n) for c, n in pairs)
+from ..utils.fast_eval import fast_eval_active, resnet_forward
 
 
 @MODELS.register_module()
@@ -129,13 +102,4 @@ class ResNetD(ResNetV1c):
             return super().forward(x)
         if x.device.type == 'cpu':
             x = x.contiguous(memory_format=torch.channels_last)
-        x = sequential_forward(self.stem, x)  # deep stem (ResNetV1c)
-        x = self.maxpool(x)
-        outs = []
-        for i, layer_name in enumerate(self.res_layers):
-            for block in getattr(self, layer_name):
-                x = _block_fast_eval(block, x) if _block_foldable(block) \
-                    else block(x)
-            if i in self.out_indices:
-                outs.append(x)
-        return tuple(outs)
+        return resnet_forward(self, x)
