@@ -1,0 +1,46 @@
+"""get_flops.py and benchmark.py run on a config and report what they claim."""
+import os
+import re
+import subprocess
+import sys
+
+from tests.utils import REPO, load_tool
+
+CONFIG = ('configs_local/demo/'
+          'bisenetv2_fcn_2xb4-600it_demo-cityscapes-128x256.py')
+
+
+def test_get_flops_counts_parameters_of_the_built_model():
+    from mmengine.config import Config
+    tool = load_tool('analysis_tools/get_flops.py')
+    cfg = Config.fromfile(f'{REPO}/{CONFIG}')
+    flops, params, shape = tool.model_complexity(cfg, [64, 128])
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    model.auxiliary_head = None
+    expected = sum(p.numel() for n, p in model.named_parameters()
+                   if not n.startswith('auxiliary_head'))
+    assert params == expected
+    assert shape == (64, 128)
+    # FLOPs scale with the input area (conv-dominated network)
+    flops_2x, _, _ = tool.model_complexity(cfg, [128, 256])
+    assert 3.5 < flops_2x / flops < 4.5
+
+
+def test_benchmark_cli_reports_latency_memory_threads():
+    proc = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/benchmark.py', CONFIG, CONFIG,
+         '--shape', '64', '128', '--threads', '1', '--warmup', '1',
+         '--repeat', '3'], cwd=REPO, capture_output=True, text=True,
+        timeout=300, env=dict(os.environ, PYTHONPATH=REPO))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    assert 'threads=1' in out and 'input=1x3x64x128' in out
+    rows = re.findall(r'median ([\d.]+) ms, min ([\d.]+) ms.*ratio to first '
+                      r'([\d.]+)', out)
+    assert len(rows) == 2
+    for median, minimum, _ in rows:
+        assert float(minimum) <= float(median)
+    assert rows[0][2] == '1.000'
