@@ -1,10 +1,12 @@
 """Install ``mmseg_ext``.
 
-Besides the Python package this ships, like OpenMMLab's own packages,
-``mmseg_ext/.mim/{configs,tools,model-index.yml}`` (copied from
-``configs_local/`` and ``tools/`` at build time) and a start-up file
-``mmseg_ext-mim.pth`` that lets mmengine resolve ``mmseg_ext::`` config bases
-(see ``mmseg_ext/mim_hook.py``).
+Like OpenMMLab's own packages this ships ``mmseg_ext/.mim/{configs,tools,
+model-index.yml}``: ``configs`` and ``tools`` are symlinks to ``configs_local/``
+and ``tools/`` (a wheel stores the files they point to; an editable install
+keeps them live), created as mmseg's ``setup.py`` does, with a copy where the
+file system has no symlinks. It also installs the start-up file
+``mmseg_ext-mim.pth`` that registers the ``mmseg_ext::`` config scope with
+mmengine (see ``mmseg_ext/mim_hook.py``), for wheels and editable installs.
 """
 import os
 import os.path as osp
@@ -15,8 +17,10 @@ from setuptools.command.build_py import build_py
 
 HERE = osp.dirname(osp.abspath(__file__))
 MIM = osp.join(HERE, 'mmseg_ext', '.mim')
+MIM_LINKS = {'configs': 'configs_local', 'tools': 'tools'}
 
-# One line: find the package without importing it, run mim_hook.py from it.
+# One line, run by Python's site module at start-up: find the package without
+# importing it and run mim_hook.py from it (site reports any exception).
 PTH_LINE = (
     "import importlib.util as _u, os as _o; _s = _u.find_spec('mmseg_ext'); "
     "_f = _s and _s.origin and _o.path.join(_o.path.dirname(_s.origin), "
@@ -32,23 +36,37 @@ def read_requirements(path):
 
 
 def add_mim_extension():
-    """Copy configs_local/ and tools/ into mmseg_ext/.mim (package data)."""
-    if osp.isdir(MIM):
-        shutil.rmtree(MIM)
-    os.makedirs(MIM)
-    shutil.copytree(osp.join(HERE, 'configs_local'), osp.join(MIM, 'configs'))
-    shutil.copytree(osp.join(HERE, 'tools'), osp.join(MIM, 'tools'),
-                    ignore=shutil.ignore_patterns('__pycache__'))
+    """``mmseg_ext/.mim/{configs,tools}`` -> ``configs_local/``, ``tools/``."""
+    os.makedirs(MIM, exist_ok=True)
+    for name, source in MIM_LINKS.items():
+        target, src = osp.join(MIM, name), osp.join(HERE, source)
+        if osp.islink(target) or osp.isfile(target):
+            os.remove(target)
+        elif osp.isdir(target):
+            shutil.rmtree(target)
+        try:
+            os.symlink(osp.relpath(src, MIM), target)
+        except OSError:
+            shutil.copytree(src, target,
+                            ignore=shutil.ignore_patterns('__pycache__'))
     with open(osp.join(MIM, 'model-index.yml'), 'w') as f:
         f.write('Import: []\n')
 
 
 class BuildPyWithStartupHook(build_py):
-    """build_py that also drops the ``.pth`` start-up file in site-packages."""
+    """build_py that also drops the ``.pth`` start-up file in site-packages.
+
+    A wheel gets it at its root (``build_lib``); an editable wheel (PEP 660)
+    at the root of the unpacked wheel (the ``install`` command's
+    ``install_lib``), since only the package itself is redirected there.
+    """
 
     def run(self):
         super().run()
-        with open(osp.join(self.build_lib, 'mmseg_ext-mim.pth'), 'w') as f:
+        root = self.build_lib
+        if getattr(self, 'editable_mode', False):
+            root = self.get_finalized_command('install').install_lib
+        with open(osp.join(root, 'mmseg_ext-mim.pth'), 'w') as f:
             f.write(PTH_LINE)
 
 
@@ -74,7 +92,8 @@ setup(
     include_package_data=False,
     package_data={
         'mmseg_ext': ['.mim/model-index.yml', '.mim/configs/**/*.py',
-                      '.mim/configs/**/*.md', '.mim/tools/**/*.py',
+                      '.mim/configs/**/*.md', '.mim/configs/**/*.yaml',
+                      '.mim/tools/**/*.py',
                       '.mim/tools/**/*.sh'],
     },
     install_requires=read_requirements('requirements/runtime.txt'),

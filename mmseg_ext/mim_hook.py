@@ -1,94 +1,57 @@
-"""Make ``_base_ = ['mmseg_ext::<family>/<name>.py']`` resolve everywhere.
+"""Register the ``mmseg_ext`` config scope with mmengine (start-up hook).
 
-mmengine resolves ``pkg::path`` bases only for packages in its hard-coded
-``MODULE2PACKAGE``, and only from ``<pkg>/.mim/configs`` of a non-editable
-install. Config files are parsed before ``custom_imports`` run, so importing
-this plugin from a config is too late. This module (standard library only, no
-import of torch or mmengine) installs an import hook that, the moment
-``mmengine.config.config`` is imported, registers ``mmseg_ext`` and teaches
-the lookup to find our configs in an installed package (``.mim/configs``) or a
-source checkout / editable install (``configs_local/``).
-
-It runs at interpreter start-up through the ``mmseg_ext-mim.pth`` file the
-installer puts in site-packages, and again (idempotently) on
-``import mmseg_ext``.
+mmengine resolves ``_base_ = ['<pkg>::<path>']`` only for packages listed in
+``mmengine.config.utils.MODULE2PACKAGE`` and reads the configs from
+``<package>/.mim/configs`` (a copy of ``configs_local/`` in an installed
+wheel, a symlink to it in an editable install or a source checkout, as
+mmseg's own ``setup.py`` does). Configs are parsed before their
+``custom_imports`` run, so that one registration must exist before the first
+config is read: the ``mmseg_ext-mim.pth`` start-up file that the installer
+puts in site-packages runs this module (standard library only; it imports
+neither torch nor mmengine), which adds the entry lazily, the moment
+``mmengine.config.utils`` is imported. Nothing else of mmengine is touched.
+Errors are not swallowed: Python's ``site`` module reports an exception
+raised by a ``.pth`` line, and a failed registration warns.
 """
 import importlib.abc
 import importlib.util
 import os.path as osp
 import sys
+import warnings
 
 PACKAGE = 'mmseg_ext'
-_TARGET = 'mmengine.config.config'
-_PATCHED = '_mmseg_ext_mim_patched'
+TARGET = 'mmengine.config.utils'
 
 
-def package_dir() -> str:
-    """Folder of the importable ``mmseg_ext`` package (no import needed)."""
-    spec = importlib.util.find_spec(PACKAGE)
-    return osp.dirname(spec.origin)
+def mmengine_package_name() -> str:
+    """The name mmengine should look ``mmseg_ext`` up by.
+
+    mmengine finds a package's folder through its distribution
+    (``<location>/<name>``); an editable install's distribution lives in
+    site-packages while the code stays in the checkout, so there the name of
+    a module inside the package is given instead: mmengine then falls back to
+    ``importlib.util.find_spec``, which finds the checkout.
+    """
+    from importlib.metadata import PackageNotFoundError, distribution
+    try:
+        dist = distribution(PACKAGE)
+    except PackageNotFoundError:  # source checkout on sys.path
+        return PACKAGE
+    if osp.isdir(str(dist.locate_file(PACKAGE))):
+        return PACKAGE
+    return f'{PACKAGE}.version'
 
 
-def config_roots() -> list:
-    """Where ``mmseg_ext::`` configs live, installed copy first."""
-    pkg = package_dir()
-    roots = [osp.join(pkg, '.mim', 'configs'),
-             osp.join(osp.dirname(pkg), 'configs_local')]
-    return [root for root in roots if osp.isdir(root)]
+def register(config_utils) -> None:
+    """Add ``mmseg_ext`` to mmengine's ``MODULE2PACKAGE`` (once)."""
+    config_utils.MODULE2PACKAGE.setdefault(PACKAGE, mmengine_package_name())
 
 
-def resolve_config(rel_path: str) -> str:
-    """Absolute path of ``mmseg_ext::rel_path``; FileNotFoundError if none."""
-    for root in config_roots():
-        candidate = osp.join(root, rel_path)
-        if osp.isfile(candidate):
-            return candidate
-    raise FileNotFoundError(
-        f'mmseg_ext::{rel_path} not found; looked in: '
-        f'{", ".join(config_roots()) or "(no config folder installed)"}')
-
-
-def patch_config_module(config_module) -> None:
-    """Register the scope and wrap the lookups used by ``Config``."""
-    if getattr(config_module, _PATCHED, False):
-        return
-    from mmengine.config import utils as cfg_utils
-    cfg_utils.MODULE2PACKAGE[PACKAGE] = PACKAGE
-    ours = osp.realpath(package_dir())
-
-    def is_ours(package_path: str) -> bool:
-        return osp.realpath(package_path) == ours
-
-    get_installed_path = config_module.get_installed_path
-    external_cfg_path = config_module._get_external_cfg_path
-    external_base_path = config_module._get_external_cfg_base_path
-
-    def get_installed_path_fixed(package: str) -> str:
-        # editable installs report site-packages/<pkg>, which does not exist
-        return package_dir() if package == PACKAGE else \
-            get_installed_path(package)
-
-    def external_cfg_path_fixed(package_path: str, cfg_file: str) -> str:
-        if is_ours(package_path):
-            raise ValueError('mmseg_ext configs resolve by path')
-        return external_cfg_path(package_path, cfg_file)
-
-    def external_base_path_fixed(package_path: str, cfg_name: str) -> str:
-        if is_ours(package_path):
-            return resolve_config(cfg_name)
-        return external_base_path(package_path, cfg_name)
-
-    config_module.get_installed_path = get_installed_path_fixed
-    config_module._get_external_cfg_path = external_cfg_path_fixed
-    config_module._get_external_cfg_base_path = external_base_path_fixed
-    setattr(config_module, _PATCHED, True)
-
-
-class _PatchAfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Meta-path finder that patches ``mmengine.config.config`` on import."""
+class _RegisterAfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Meta-path finder that calls :func:`register` once TARGET is loaded."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname != _TARGET:
+        if fullname != TARGET:
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, 'find_spec'):
@@ -105,19 +68,21 @@ class _PatchAfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         self._loader.exec_module(module)
+        sys.meta_path.remove(self)
         try:
-            patch_config_module(module)
-        except Exception:  # never break mmengine because of the hook
-            pass
+            register(module)
+        except Exception as err:  # report, never break mmengine's import
+            warnings.warn(f'mmseg_ext: could not register the mmseg_ext:: '
+                          f'config scope with mmengine: {err!r}')
 
 
 def install() -> None:
-    """Patch now if mmengine's config is loaded, else when it gets loaded."""
-    if _TARGET in sys.modules:
-        patch_config_module(sys.modules[_TARGET])
-        return
-    if not any(type(f).__name__ == '_PatchAfterImport' for f in sys.meta_path):
-        sys.meta_path.insert(0, _PatchAfterImport())
+    """Register now if mmengine's config utils are loaded, else on import."""
+    if TARGET in sys.modules:
+        register(sys.modules[TARGET])
+    elif not any(type(f).__name__ == '_RegisterAfterImport'
+                 for f in sys.meta_path):
+        sys.meta_path.insert(0, _RegisterAfterImport())
 
 
 install()

@@ -1,13 +1,14 @@
-"""Child registries with scope ``mmseg_ext``.
+"""The ``mmseg_ext`` scope: empty child registries of mmseg's.
 
-Every module of this plugin registers into the *mmseg* registries
-(``from mmseg.registry import MODELS``), as OpenMMLab projects do. The
-registries below only exist so that configs inherited through
-``_base_ = ['mmseg_ext::<family>/<name>.py']`` work: mmengine then tags every
-dict of the base with ``_scope_='mmseg_ext'`` and looks up
-``mmseg_ext.registry`` to find a registry of that scope. Each child here has
-the matching mmseg registry as parent, so a lookup falls through to mmseg (and
-to this plugin's modules registered there).
+Registry model of this plugin: every module registers into **mmseg's**
+registries (``from mmseg.registry import MODELS``) under a name that no
+mmseg/mmdet module uses (tested), never with ``force=True``. Nothing registers
+here. These children exist because mmengine resolves a scope through
+``<scope>.registry``: configs inherited as ``_base_ =
+['mmseg_ext::<family>/<name>.py']`` are tagged ``_scope_='mmseg_ext'``, and
+mmengine's inferencers are called with ``scope='mmseg_ext'``. Each child has
+the matching mmseg registry as parent, so a lookup falls through to mmseg and
+finds our modules and mmseg's alike, without warnings.
 """
 from mmengine.registry import Registry
 from mmseg import registry as _mmseg_registry

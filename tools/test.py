@@ -6,11 +6,8 @@ and draws every image; ``--out`` works with a list ``test_evaluator``;
 """
 import argparse
 
-import mmseg_ext  # noqa: F401  (compat layer + registration, before configs)
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
-
-from mmseg_ext.utils.tool_config import (add_common_args,
+import mmseg_ext  # noqa: F401  (registers the plugin before configs)
+from mmseg_ext.utils.tool_config import (add_common_args, build_runner,
                                          enable_visualization, load_config,
                                          set_output_dir, shutdown_distributed)
 
@@ -47,8 +44,7 @@ def main():
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
     set_output_dir(cfg, args.out)
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
-        Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.test()
     shutdown_distributed()
 

@@ -2,17 +2,15 @@
 
 Differences from mmseg's script: ``--resume`` also accepts a checkpoint path;
 ``--amp`` works on CPU (bf16 autocast); ``--trust-checkpoint`` allows full
-unpickling of a trusted checkpoint; the mmseg_ext compatibility layer (CPU
-distributed, safe checkpoint loading, atomic saves) is always active.
+unpickling of a trusted checkpoint; configs without ``runner_type`` run with
+``SegRunner`` (CPU distributed, atomic saves, validated resume, strict
+``load_from``).
 """
 import argparse
 
-import mmseg_ext  # noqa: F401  (compat layer + registration, before configs)
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
-
-from mmseg_ext.utils.tool_config import (add_common_args, enable_amp,
-                                         load_config, set_resume,
+import mmseg_ext  # noqa: F401  (registers the plugin before configs)
+from mmseg_ext.utils.tool_config import (add_common_args, build_runner,
+                                         enable_amp, load_config, set_resume,
                                          shutdown_distributed)
 
 
@@ -37,8 +35,7 @@ def main():
     if args.amp:
         enable_amp(cfg)
     set_resume(cfg, args.resume)
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
-        Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.train()
     shutdown_distributed()
 

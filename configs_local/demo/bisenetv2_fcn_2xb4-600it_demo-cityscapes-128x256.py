@@ -5,7 +5,7 @@ on GPUs (SyncBN, nccl) and CPUs (BN, gloo) through the mmseg_ext compat layer.
 """
 _base_ = [
     'mmseg::_base_/models/bisenetv2.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/demo_cityscapes.py',
     '../_base_/schedules/schedule_demo.py',
 ]

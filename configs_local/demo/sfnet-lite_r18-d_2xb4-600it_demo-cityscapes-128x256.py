@@ -10,7 +10,7 @@ ImageNet backbone), weight decay 5e-4, OHEM min_kept 10k per batch of 4
 """
 _base_ = [
     '../sfnet/_base_/models/sfnet_lite_r18.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/demo_cityscapes.py',
     '../_base_/schedules/schedule_demo.py',
 ]

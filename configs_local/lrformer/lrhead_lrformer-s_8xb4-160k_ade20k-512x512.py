@@ -6,7 +6,7 @@ AdamW lr 6e-5 / wd 0.01, clip 35, custom keys ``head`` (lr x10) and ``norm``
 GPUs), AlignResize test pipeline. Paper: 50.0 mIoU (README).
 """
 _base_ = [
-    'mmseg::_base_/datasets/ade20k.py', 'mmseg::_base_/default_runtime.py',
+    'mmseg::_base_/datasets/ade20k.py', '../_base_/default_runtime.py',
     'mmseg::_base_/schedules/schedule_160k.py'
 ]
 custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)

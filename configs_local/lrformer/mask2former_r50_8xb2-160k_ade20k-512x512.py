@@ -8,6 +8,6 @@ upstream mmsegmentation 1.1.0's
 mmsegmentation 1.2.2 ships unchanged, so it is inherited from there. Needs
 mmdet 3.x (Mask2FormerHead, MSDeformAttnPixelDecoder).
 """
-_base_ = ['mmseg::mask2former/mask2former_r50_8xb2-160k_ade20k-512x512.py']
+_base_ = ['mmseg::mask2former/mask2former_r50_8xb2-160k_ade20k-512x512.py', '../_base_/seg_runner.py']
 custom_imports = dict(
     imports=['mmseg_ext', 'mmdet.models'], allow_failed_imports=False)

@@ -8,5 +8,5 @@ reports 37.49 mIoU for it. The released SFSegNets code has no ADE20K recipe,
 so the SFNet / SFNet-Lite rows (``sfnet_r50_...`` and ``sfnet-lite_r50_...``)
 change only the decoder of this config.
 """
-_base_ = ['mmseg::sem_fpn/fpn_r50_4xb4-160k_ade20k-512x512.py']
+_base_ = ['mmseg::sem_fpn/fpn_r50_4xb4-160k_ade20k-512x512.py', '../_base_/seg_runner.py']
 custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)

@@ -7,5 +7,5 @@ checkpoint, all-MLP SegformerHead, AdamW 6e-5, head lr x10, 1.5k linear
 warm-up then poly 1.0, 160k iterations, 8 GPUs x 2, crop 512); mmseg reports
 37.41 mIoU for it.
 """
-_base_ = ['mmseg::segformer/segformer_mit-b0_8xb2-160k_ade20k-512x512.py']
+_base_ = ['mmseg::segformer/segformer_mit-b0_8xb2-160k_ade20k-512x512.py', '../_base_/seg_runner.py']
 custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)

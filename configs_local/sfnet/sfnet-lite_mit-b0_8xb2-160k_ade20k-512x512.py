@@ -10,7 +10,7 @@ channels; GD-FAM 'spatial_atten', fpn_dim 128, align_corners=True). The
 released SFSegNets code has no transformer recipe; only the decoder differs
 from the SegFormer baseline.
 """
-_base_ = ['mmseg::segformer/segformer_mit-b0_8xb2-160k_ade20k-512x512.py']
+_base_ = ['mmseg::segformer/segformer_mit-b0_8xb2-160k_ade20k-512x512.py', '../_base_/seg_runner.py']
 custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 model = dict(

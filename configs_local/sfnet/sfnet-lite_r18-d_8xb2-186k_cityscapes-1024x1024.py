@@ -18,7 +18,7 @@ pretrained/sfnet_resnet18-d_in1k.pth``.
 """
 _base_ = [
     './_base_/models/sfnet_lite_r18.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/cityscapes_sfnet.py',
     './_base_/schedules/schedule_sfnet_cityscapes_1000e.py',
 ]

@@ -16,7 +16,7 @@ pretrained/sfnet_resnet18-d_in1k.pth``.
 """
 _base_ = [
     './_base_/models/sfnet_lite_r18.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/idd.py',
     './_base_/schedules/schedule_sfnet_bdd100k-idd_350e.py',
 ]

@@ -10,7 +10,7 @@ plus the upsampled C4 lateral; fpn_dim 128 as every released Lite model;
 align_corners=True). No released ADE20K recipe exists; only the decoder
 differs from the baseline.
 """
-_base_ = ['mmseg::sem_fpn/fpn_r50_4xb4-160k_ade20k-512x512.py']
+_base_ = ['mmseg::sem_fpn/fpn_r50_4xb4-160k_ade20k-512x512.py', '../_base_/seg_runner.py']
 custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 model = dict(

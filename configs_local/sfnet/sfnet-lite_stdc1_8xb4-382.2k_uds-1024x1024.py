@@ -17,7 +17,7 @@ pretrained/sfnet_stdc1_in1k.pth``.
 """
 _base_ = [
     './_base_/models/sfnet_lite_stdc1.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/uds.py',
     './_base_/schedules/schedule_sfnet_uds_350e.py',
 ]

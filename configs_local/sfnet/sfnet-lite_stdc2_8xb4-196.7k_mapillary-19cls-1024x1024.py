@@ -18,7 +18,7 @@ pretrained/sfnet_stdc2_in1k.pth``.
 """
 _base_ = [
     './_base_/models/sfnet_lite_stdc2.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/mapillary_cityscapes.py',
     './_base_/schedules/schedule_sfnet_mapillary_350e.py',
 ]

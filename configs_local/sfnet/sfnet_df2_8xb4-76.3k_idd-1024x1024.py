@@ -18,7 +18,7 @@ pretrained/sfnet_dfnet2_in1k.pth``.
 """
 _base_ = [
     './_base_/models/sfnet_df2.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/idd.py',
     './_base_/schedules/schedule_sfnet_bdd100k-idd_350e.py',
 ]

@@ -17,7 +17,7 @@ pretrained/sfnet_resnet101-d_in1k.pth``.
 """
 _base_ = [
     './_base_/models/sfnet_r101.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/cityscapes_sfnet.py',
     './_base_/schedules/schedule_sfnet_cityscapes_300e.py',
 ]

@@ -10,7 +10,7 @@ no ADE20K recipe; keeping mmseg's backbone, loss and schedule makes the
 decoder the only difference to the baseline (the released ResNet-D stem /
 dilation and OHEM are therefore NOT used here).
 """
-_base_ = ['mmseg::sem_fpn/fpn_r50_4xb4-160k_ade20k-512x512.py']
+_base_ = ['mmseg::sem_fpn/fpn_r50_4xb4-160k_ade20k-512x512.py', '../_base_/seg_runner.py']
 custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 model = dict(

@@ -3,7 +3,7 @@ from . import transforms  # noqa: F401
 from .mvtec_ad import MVTecADDataset  # noqa: F401
 from .visa import VisADataset  # noqa: F401
 from .mvtec_3d_ad import MVTec3DADDataset  # noqa: F401
-from .bdd100k import BDD100KDataset  # noqa: F401
+from .bdd100k import BDD100KSemSegDataset  # noqa: F401
 from .idd import IDDDataset  # noqa: F401
 from .mapillary_cityscapes import MapillaryCityscapesDataset  # noqa: F401
 from .camvid import CamVidDataset  # noqa: F401

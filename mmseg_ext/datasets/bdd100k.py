@@ -23,8 +23,8 @@ CITYSCAPES_19_METAINFO = dict(
     palette=[list(c) for c in CityscapesDataset.METAINFO['palette']])
 
 
-@DATASETS.register_module(force=True)  # extends mmseg 1.2.2's class
-class BDD100KDataset(LayoutCheckMixin, BaseSegDataset):
+@DATASETS.register_module()
+class BDD100KSemSegDataset(LayoutCheckMixin, BaseSegDataset):
     """BDD100K 10K semantic segmentation, 19 classes, ignore 255.
 
     Image ``images/10k/<split>/<name>.jpg`` pairs with

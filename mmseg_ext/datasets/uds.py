@@ -38,7 +38,7 @@ def uds_sources(split: str, data_roots: Dict[str, str]) -> List[dict]:
                        f'{list(UDS_SOURCE_ORDER)}')
     map_split = 'training' if split == 'train' else 'validation'
     return [
-        dict(type='BDD100KDataset', data_root=data_roots['bdd100k'],
+        dict(type='BDD100KSemSegDataset', data_root=data_roots['bdd100k'],
              data_prefix=dict(img_path=f'images/10k/{split}',
                               seg_map_path=f'labels/sem_seg/masks/{split}')),
         dict(type='MapillaryCityscapesDataset',

@@ -1,2 +1,2 @@
-"""Engine pieces: hooks and optimizer wrappers."""
-from . import hooks, optimizers  # noqa: F401
+"""Engine pieces: the runner, hooks and optimizer wrappers."""
+from . import hooks, optimizers, runner  # noqa: F401

@@ -3,10 +3,12 @@
 mmengine 0.10.7 calls ``torch.cuda.set_device`` unconditionally when it
 initialises a ``pytorch`` or ``slurm`` launch, and the Runner wraps the model
 in ``MMDistributedDataParallel(device_ids=[LOCAL_RANK])``; both fail on a
-machine without CUDA. :func:`patch_dist_init` makes the launchers fall back to
-gloo when CUDA is absent, and :class:`DeviceAwareDistributedDataParallel` drops
-``device_ids`` and reverts SyncBN to BN for a CPU module (with one warning).
-On GPU both are pass-throughs.
+machine without CUDA. :func:`init_cpu_dist` (called by
+:class:`~mmseg_ext.engine.runner.SegRunner` when CUDA is absent) starts the
+process group with gloo and no ``set_device``, and
+:class:`DeviceAwareDistributedDataParallel` (selected by ``model_wrapper_cfg``
+in our runtime base) drops ``device_ids`` and reverts SyncBN to BN for a CPU
+module (with one warning). On GPU both are pass-throughs.
 """
 import os
 import warnings
@@ -14,7 +16,7 @@ import warnings
 import torch
 import torch.distributed as torch_dist
 from mmengine.model import MMDistributedDataParallel, revert_sync_batchnorm
-from mmengine.registry import MODEL_WRAPPERS
+from mmseg.registry import MODEL_WRAPPERS
 
 _GPU_ONLY_BACKENDS = (None, 'nccl')
 
@@ -24,17 +26,14 @@ def cpu_backend(backend):
     return 'gloo' if backend in _GPU_ONLY_BACKENDS else backend
 
 
-def _init_dist_pytorch_cpu(backend='gloo', init_backend='torch', **kwargs):
-    """``_init_dist_pytorch`` without ``torch.cuda.set_device``."""
+def _init_pytorch(backend='gloo', init_backend='torch', **kwargs):
     if init_backend != 'torch':
         raise ValueError(f'init_backend={init_backend!r} needs CUDA; only '
                          "'torch' is supported on a CPU-only machine")
     torch_dist.init_process_group(backend=cpu_backend(backend), **kwargs)
 
 
-def _init_dist_slurm_cpu(backend='gloo', port=None, init_backend='torch',
-                         **kwargs):
-    """``_init_dist_slurm`` without ``torch.cuda.set_device``."""
+def _init_slurm(backend='gloo', port=None, init_backend='torch', **kwargs):
     import subprocess
     node_list = os.environ['SLURM_NODELIST']
     addr = subprocess.getoutput(
@@ -44,20 +43,23 @@ def _init_dist_slurm_cpu(backend='gloo', port=None, init_backend='torch',
     os.environ['WORLD_SIZE'] = os.environ['SLURM_NTASKS']
     os.environ['LOCAL_RANK'] = os.environ['SLURM_LOCALID']
     os.environ['RANK'] = os.environ['SLURM_PROCID']
-    _init_dist_pytorch_cpu(backend, init_backend, **kwargs)
+    _init_pytorch(backend, init_backend, **kwargs)
 
 
-def patch_dist_init() -> None:
-    """Swap mmengine's launch initialisers for CPU ones when CUDA is absent.
+def init_cpu_dist(launcher: str, **dist_cfg) -> None:
+    """Start the process group of a ``pytorch``/``slurm`` launch on CPU.
 
-    ``mmengine.dist.init_dist`` looks the initialisers up in its module
-    globals at call time, so replacing them there takes effect.
+    Same environment contract as ``mmengine.dist.init_dist`` (torchrun's or
+    slurm's variables), but gloo instead of nccl and no
+    ``torch.cuda.set_device``. ``mpi`` launches are left to mmengine.
     """
-    if torch.cuda.is_available():
-        return
-    from mmengine.dist import utils as dist_utils
-    dist_utils._init_dist_pytorch = _init_dist_pytorch_cpu
-    dist_utils._init_dist_slurm = _init_dist_slurm_cpu
+    if launcher == 'pytorch':
+        _init_pytorch(**dist_cfg)
+    elif launcher == 'slurm':
+        _init_slurm(**dist_cfg)
+    else:
+        raise ValueError(f'launcher {launcher!r} is not supported on a '
+                         "CPU-only machine; use 'pytorch' or 'slurm'")
 
 
 def _has_sync_bn(module: torch.nn.Module) -> bool:
@@ -90,19 +92,3 @@ class DeviceAwareDistributedDataParallel(MMDistributedDataParallel):
                 kwargs['broadcast_buffers'] = True
         super().__init__(module=module, device_ids=device_ids,
                          output_device=output_device, **kwargs)
-
-
-def patch_default_ddp_wrapper() -> None:
-    """Make the Runner's default wrapper the device-aware one.
-
-    The Runner instantiates ``MMDistributedDataParallel`` by its module-global
-    name when ``model_wrapper_cfg`` is unset, and through the registry when a
-    config names it; both names now resolve to the device-aware subclass.
-    """
-    import mmengine.runner.runner as runner_module
-    runner_module.MMDistributedDataParallel = \
-        DeviceAwareDistributedDataParallel
-    MODEL_WRAPPERS.register_module(
-        name='MMDistributedDataParallel',
-        module=DeviceAwareDistributedDataParallel,
-        force=True)

@@ -5,7 +5,11 @@
   ``FileNotFoundError`` from deep inside ``fileio``;
 * an annotation whose size differs from its image names both files;
 * an unknown ``type`` in a config lists close matches from the registries.
+
+Nothing here changes mmseg or mmengine: :class:`~mmseg_ext.engine.runner.
+SegRunner` and the ``CheckedLoadAnnotations`` transform call these helpers.
 """
+import contextlib
 import difflib
 import os.path as osp
 import re
@@ -92,43 +96,36 @@ def with_close_matches(err: KeyError, registry) -> KeyError:
     return KeyError(f'{message} {hint}')
 
 
-def patch_input_checks() -> None:
-    """Install the three checks into mmseg / mmengine."""
-    from mmengine.registry import Registry
-    from mmseg.datasets import BaseSegDataset
-    from mmseg.datasets.transforms import loading
-
-    if getattr(BaseSegDataset.load_data_list, '_mmseg_ext_checked', False):
-        return
-
-    load_data_list = BaseSegDataset.load_data_list
-
-    def checked_load_data_list(self):
-        check_dataset_folders(self)
-        data_list = load_data_list(self)
-        check_not_empty(self, data_list)
-        return data_list
-
-    checked_load_data_list._mmseg_ext_checked = True
-    BaseSegDataset.load_data_list = checked_load_data_list
-
-    load_seg_map = loading.LoadAnnotations._load_seg_map
-
-    def checked_load_seg_map(self, results: dict) -> None:
-        load_seg_map(self, results)
-        check_seg_map_size(results)
-
-    loading.LoadAnnotations._load_seg_map = checked_load_seg_map
-
-    build = Registry.build
-
-    def build_with_hints(self, cfg, *args, **kwargs):
+def registry_of(message: str):
+    """The mmseg/mmengine registry named in an mmengine KeyError message."""
+    found = _UNKNOWN_TYPE.match(message)
+    if not found:
+        return None
+    scope, name = found.group(2) or 'mmseg', found.group(3)
+    import importlib
+    for module in (f'{scope}.registry', 'mmseg.registry', 'mmengine.registry'):
         try:
-            return build(self, cfg, *args, **kwargs)
-        except KeyError as err:
-            better = with_close_matches(err, self)
-            if better is err:
-                raise
-            raise better from None
+            registries = importlib.import_module(module)
+        except ImportError:
+            continue
+        for value in vars(registries).values():
+            if getattr(value, 'name', None) == name and hasattr(
+                    value, 'module_dict'):
+                return value
+    return None
 
-    Registry.build = build_with_hints
+
+@contextlib.contextmanager
+def registry_hints():
+    """Re-raise 'X is not in the registry' KeyErrors with close matches."""
+    try:
+        yield
+    except KeyError as err:
+        message = str(err.args[0]) if err.args else ''
+        registry = registry_of(message)
+        if registry is None:
+            raise
+        better = with_close_matches(err, registry)
+        if better is err:
+            raise
+        raise better from None

@@ -14,15 +14,13 @@ from typing import Optional
 import torch
 from mmengine.config import Config, DictAction
 
-from .safe_checkpoint import TRUST_ENV
+from .safe_checkpoint import (add_trust_checkpoint_arg,
+                              apply_trust_checkpoint_arg)
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
     """Arguments shared by train.py and test.py (mmseg 1.x spelling)."""
-    parser.add_argument(
-        '--trust-checkpoint', action='store_true',
-        help=f'allow full unpickling of checkpoints (same as {TRUST_ENV}=1); '
-        'only for files you trust')
+    add_trust_checkpoint_arg(parser)
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings in the config, key=value format')
@@ -36,8 +34,7 @@ def load_config(args: argparse.Namespace) -> Config:
     """Apply the shared arguments and return the merged config."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
-    if args.trust_checkpoint:
-        os.environ[TRUST_ENV] = '1'
+    apply_trust_checkpoint_arg(args)
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
@@ -128,6 +125,18 @@ def set_output_dir(cfg: Config, out: Optional[str]) -> None:
     for evaluator in chosen:
         evaluator['output_dir'] = out
         evaluator['keep_results'] = True
+
+
+def build_runner(cfg: Config):
+    """The config's ``runner_type`` (ours: ``SegRunner``), else ``SegRunner``.
+
+    Configs that do not name a runner (e.g. plain mmseg configs) still get
+    the runner our tools rely on; mmseg's stock tools would use mmengine's.
+    """
+    from mmseg.registry import RUNNERS
+    if 'runner_type' not in cfg:
+        cfg.runner_type = 'SegRunner'
+    return RUNNERS.build(cfg)
 
 
 def shutdown_distributed() -> None:

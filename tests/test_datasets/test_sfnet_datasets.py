@@ -33,7 +33,7 @@ def _remap(lab, table):
 
 
 def test_registered():
-    for name in ('BDD100KDataset', 'IDDDataset', 'MapillaryCityscapesDataset',
+    for name in ('BDD100KSemSegDataset', 'IDDDataset', 'MapillaryCityscapesDataset',
                  'CamVidDataset', 'UDSDataset', 'ClassUniformDataset'):
         assert DATASETS.get(name) is not None, name
 
@@ -41,7 +41,7 @@ def test_registered():
 def test_bdd100k(tmp_path):
     labels = make_bdd(str(tmp_path))
     ds = DATASETS.build(dict(
-        type='BDD100KDataset', data_root=str(tmp_path),
+        type='BDD100KSemSegDataset', data_root=str(tmp_path),
         data_prefix=dict(img_path='images/10k/train',
                          seg_map_path='labels/sem_seg/masks/train'),
         pipeline=LOAD))
@@ -56,7 +56,7 @@ def test_bdd100k(tmp_path):
     np.testing.assert_array_equal(out['gt_seg_map'],
                                   labels[info['seg_map_path']])
     val = DATASETS.build(dict(
-        type='BDD100KDataset', data_root=str(tmp_path),
+        type='BDD100KSemSegDataset', data_root=str(tmp_path),
         data_prefix=dict(img_path='images/10k/val',
                          seg_map_path='labels/sem_seg/masks/val')))
     assert len(val) == 2
@@ -124,7 +124,7 @@ def test_camvid(tmp_path):
 
 
 @pytest.mark.parametrize('cls_name,prefix,layout_bit', [
-    ('BDD100KDataset', dict(img_path='images/10k/train',
+    ('BDD100KSemSegDataset', dict(img_path='images/10k/train',
                             seg_map_path='labels/sem_seg/masks/train'),
      'images/10k/{train,val}'),
     ('IDDDataset', dict(img_path='leftImg8bit/train',
@@ -174,7 +174,7 @@ def test_uds_concatenates_four_sources(tmp_path):
     assert len(val) == 2 * 4
     assert tuple(train.metainfo['classes']) == CS_CLASSES
     srcs = [train.get_data_info(i)['uds_source'] for i in range(len(train))]
-    assert srcs == (['BDD100KDataset'] * 3 + ['MapillaryCityscapesDataset'] * 3
+    assert srcs == (['BDD100KSemSegDataset'] * 3 + ['MapillaryCityscapesDataset'] * 3
                     + ['IDDDataset'] * 3 + ['CityscapesDataset'] * 3)
     # labels stay 19-class train ids, no remapping at load time
     for i in (0, 3, 6, 9):

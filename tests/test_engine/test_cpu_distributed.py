@@ -1,5 +1,6 @@
-"""CPU distributed compat: gloo init without CUDA, device-aware DDP wrapper
-(SyncBN -> BN with one warning), and the Runner's default wrapper."""
+"""CPU distributed: gloo init without CUDA (SegRunner's set-up), the
+device-aware DDP wrapper (SyncBN -> BN with one warning) chosen by the
+runtime base's ``model_wrapper_cfg``."""
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import torch
 
 import mmseg_ext  # noqa: F401
 from tests.utils import free_port
+from mmengine.config import Config
 from mmengine.registry import MODEL_WRAPPERS
 from mmseg_ext.utils.cpu_distributed import (
     DeviceAwareDistributedDataParallel, cpu_backend)
@@ -29,9 +31,8 @@ def test_cpu_backend_choice():
 def test_init_dist_pytorch_uses_gloo_without_cuda(tmp_path):
     script = textwrap.dedent('''
         import torch.distributed as dist
-        import mmseg_ext
-        from mmengine.dist import init_dist
-        init_dist('pytorch', backend='nccl')
+        from mmseg_ext.utils.cpu_distributed import init_cpu_dist
+        init_cpu_dist('pytorch', backend='nccl')
         t = __import__('torch').ones(1) * (dist.get_rank() + 1)
         dist.all_reduce(t)
         print('BACKEND', dist.get_backend(), 'SUM', int(t.item()))
@@ -83,11 +84,13 @@ def test_device_aware_ddp_reverts_syncbn_on_cpu(tmp_path):
         dist.destroy_process_group()
 
 
-def test_runner_default_wrapper_is_device_aware():
-    import mmengine.runner.runner as runner_module
-    assert runner_module.MMDistributedDataParallel is \
+def test_runtime_base_selects_device_aware_wrapper():
+    cfg = Config.fromfile('configs_local/demo/'
+                          'bisenetv2_fcn_2xb4-600it_demo-cityscapes-128x256.py')
+    assert cfg.runner_type == 'SegRunner'
+    assert MODEL_WRAPPERS.get(cfg.model_wrapper_cfg.type) is \
         DeviceAwareDistributedDataParallel
+    # the stock name keeps meaning mmengine's class
+    from mmengine.model import MMDistributedDataParallel
     assert MODEL_WRAPPERS.get('MMDistributedDataParallel') is \
-        DeviceAwareDistributedDataParallel
-    assert MODEL_WRAPPERS.get('DeviceAwareDistributedDataParallel') is \
-        DeviceAwareDistributedDataParallel
+        MMDistributedDataParallel

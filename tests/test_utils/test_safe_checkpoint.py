@@ -78,3 +78,58 @@ def test_explicit_opt_in_allows_full_unpickling(tmp_path, monkeypatch):
 
 def test_unsafe_error_is_an_unpickling_error():
     assert issubclass(UnsafeCheckpointError, pickle.UnpicklingError)
+
+
+def test_every_scheme_uses_the_safe_loader():
+    from mmengine.runner.checkpoint import CheckpointLoader
+    from mmseg_ext.utils import safe_checkpoint as safe
+    for prefixes, loader in safe.SAFE_LOADERS.items():
+        for prefix in (prefixes if isinstance(prefixes, tuple) else
+                       (prefixes, )):
+            path = prefix + 'x'
+            assert CheckpointLoader._get_checkpoint_loader(path) is loader
+
+
+def test_http_download_is_loaded_safely(tmp_path, monkeypatch):
+    """rank 0 downloads into the cache, then the file is loaded safely."""
+    from mmseg_ext.utils import safe_checkpoint as safe
+    monkeypatch.delenv(TRUST_ENV, raising=False)
+    good, evil = tmp_path / 'good.pth', tmp_path / 'evil.pth'
+    torch.save(mmengine_style_checkpoint(), good)
+    torch.save({'x': _WritesMarker(str(tmp_path / 'pwned'))}, evil)
+    cache = tmp_path / 'cache'
+    ckpt = safe.load_from_http(good.as_uri(), model_dir=str(cache))
+    assert (cache / 'good.pth').is_file() and 'message_hub' in ckpt
+    with pytest.raises(UnsafeCheckpointError, match='evil'):
+        safe.load_from_http(evil.as_uri(), model_dir=str(cache))
+    assert not (tmp_path / 'pwned').exists()
+
+
+def test_torchvision_names_resolve_without_torchvision():
+    from mmseg_ext.utils.safe_checkpoint import torchvision_model_urls
+    assert torchvision_model_urls()['resnet18'].startswith('https://')
+
+
+def test_torch_opt_out_env_is_honoured(tmp_path, monkeypatch):
+    monkeypatch.delenv(TRUST_ENV, raising=False)
+    marker = tmp_path / 'opted_out'
+    path = tmp_path / 'custom.pth'
+    torch.save({'x': _WritesMarker(str(marker))}, path)
+    monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
+    _load_checkpoint(str(path))
+    assert marker.exists()
+
+
+def test_getattr_is_needed_by_mmengine_checkpoints():
+    """HistoryBuffer pickles its statistics methods through getattr."""
+    import io
+    import pickletools
+    import zipfile
+    buf = io.BytesIO()
+    torch.save(mmengine_style_checkpoint(), buf)
+    archive = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    data = archive.read(
+        [n for n in archive.namelist() if n.endswith('data.pkl')][0])
+    globals_ = [arg for op, arg, _ in pickletools.genops(data)
+                if op.name == 'GLOBAL']
+    assert '__builtin__ getattr' in globals_

@@ -1,7 +1,7 @@
 """BDD100K semantic segmentation (10K images, 19 Cityscapes classes).
 
 Layout of mmseg's projects/bdd100k_dataset (images/10k/{train,val},
-labels/sem_seg/masks/{train,val}); see ``BDD100KDataset``. Validation at the
+labels/sem_seg/masks/{train,val}); see ``BDD100KSemSegDataset``. Validation at the
 native 720x1280, single scale. No class-uniform wrapper: the released BDD
 scripts of SFNet-R18/DF use ``--class_uniform_pct 0.0``, and 720-high images
 have no full 1024 tile, so class-uniform sampling could not find centroids
@@ -16,12 +16,12 @@ scales the original image, ``RandomResize`` here scales relative to
 1280x720 (= the native size)."""
 custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)
 
-dataset_type = 'BDD100KDataset'
+dataset_type = 'BDD100KSemSegDataset'
 data_root = 'data/bdd100k/'
 crop_size = (1024, 1024)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='CheckedLoadAnnotations', num_classes=19),
     dict(
         type='RandomResize',
         scale=(1280, 720),
@@ -43,7 +43,7 @@ test_pipeline = [
     dict(type='Resize', scale=(1280, 720), keep_ratio=True),
     # add loading annotation after ``Resize`` because ground truth
     # does not need to do resize data transform
-    dict(type='LoadAnnotations'),
+    dict(type='CheckedLoadAnnotations', num_classes=19),
     dict(type='PackSegInputs')
 ]
 img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
@@ -59,7 +59,7 @@ tta_pipeline = [
             [
                 dict(type='RandomFlip', prob=0., direction='horizontal'),
                 dict(type='RandomFlip', prob=1., direction='horizontal')
-            ], [dict(type='LoadAnnotations')], [dict(type='PackSegInputs')]
+            ], [dict(type='CheckedLoadAnnotations', num_classes=19)], [dict(type='PackSegInputs')]
         ])
 ]
 train_dataloader = dict(

@@ -21,7 +21,7 @@ data_root = 'data/camvid/'
 crop_size = (720, 960)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='CheckedLoadAnnotations', num_classes=11),
     dict(
         type='RandomResize',
         scale=(960, 720),
@@ -43,7 +43,7 @@ test_pipeline = [
     dict(type='Resize', scale=(960, 720), keep_ratio=True),
     # add loading annotation after ``Resize`` because ground truth
     # does not need to do resize data transform
-    dict(type='LoadAnnotations'),
+    dict(type='CheckedLoadAnnotations', num_classes=11),
     dict(type='PackSegInputs')
 ]
 img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
@@ -59,7 +59,7 @@ tta_pipeline = [
             [
                 dict(type='RandomFlip', prob=0., direction='horizontal'),
                 dict(type='RandomFlip', prob=1., direction='horizontal')
-            ], [dict(type='LoadAnnotations')], [dict(type='PackSegInputs')]
+            ], [dict(type='CheckedLoadAnnotations', num_classes=11)], [dict(type='PackSegInputs')]
         ])
 ]
 train_dataloader = dict(

@@ -19,7 +19,7 @@ data_root = 'data/idd/'
 crop_size = (1024, 1024)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='CheckedLoadAnnotations', num_classes=19),
     dict(
         type='RandomResize',
         scale=(1920, 1080),
@@ -41,7 +41,7 @@ test_pipeline = [
     dict(type='Resize', scale=(1920, 1080), keep_ratio=True),
     # add loading annotation after ``Resize`` because ground truth
     # does not need to do resize data transform
-    dict(type='LoadAnnotations'),
+    dict(type='CheckedLoadAnnotations', num_classes=19),
     dict(type='PackSegInputs')
 ]
 img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
@@ -57,7 +57,7 @@ tta_pipeline = [
             [
                 dict(type='RandomFlip', prob=0., direction='horizontal'),
                 dict(type='RandomFlip', prob=1., direction='horizontal')
-            ], [dict(type='LoadAnnotations')], [dict(type='PackSegInputs')]
+            ], [dict(type='CheckedLoadAnnotations', num_classes=19)], [dict(type='PackSegInputs')]
         ])
 ]
 train_dataloader = dict(

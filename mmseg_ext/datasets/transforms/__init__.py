@@ -3,3 +3,4 @@ from .centroid_crop import CentroidRandomCrop  # noqa: F401
 from .align_resize import AlignResize  # noqa: F401
 from .kitti_road_loading import LoadKITTIRoadAnnotations  # noqa: F401
 from .random_brightness import RandomBrightnessScale  # noqa: F401
+from .checked_loading import CheckedLoadAnnotations  # noqa: F401
