@@ -54,7 +54,7 @@ model = dict(
         aggregation_dilations=(2, 1),
         norm_cfg=norm_cfg,
         # torchvision ImageNet ResNet-18 (IMAGENET1K_V1) for both trunks
-        pretrained='torchvision://resnet18'),
+        pretrained='https://download.pytorch.org/models/resnet18-f37072fd.pth'),
     decode_head=dict(
         type='LFDHead',
         in_channels=(128, 128),
