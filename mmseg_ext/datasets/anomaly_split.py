@@ -161,7 +161,9 @@ def defect_types(category_dir: str, layout: AnomalyLayout) -> List[str]:
     """Sorted defect type names of one category ('good' excluded)."""
     source = osp.join(category_dir, layout.defect_source)
     if not osp.isdir(source):
-        return []
+        raise FileNotFoundError(
+            f'{layout.name}: the defect folder {source} is missing (its '
+            'sub-folders name the defect types of the category).')
     return sorted(d for d in os.listdir(source)
                   if d != GOOD and osp.isdir(osp.join(source, d)))
 
@@ -195,7 +197,9 @@ def good_images(category_dir: str, category: str, layout: AnomalyLayout,
     folder = osp.join(category_dir, layout.train_good
                       if split == 'train' else layout.test_good)
     if not osp.isdir(folder):
-        return []
+        raise FileNotFoundError(
+            f'{layout.name}: the normal-image folder {folder} of category '
+            f'"{category}" is missing.')
     return [
         _sample(osp.join(folder, f), None, category, GOOD, 'real')
         for f in list_images(folder)

@@ -141,6 +141,7 @@ def test_mask_without_image_is_a_count_mismatch(tmp_path):
 def test_empty_and_missing_category(tmp_path):
     root = mvtec_ad_tree(tmp_path / 'mvtec', categories=('bottle', ))
     os.makedirs(osp.join(root, 'empty', 'train', 'good'))
+    os.makedirs(osp.join(root, 'empty', 'ground_truth'))
     with pytest.raises(FileNotFoundError,
                        match=r'category "empty" .*empty\).* no train image'):
         build('MVTecADDataset', root, 'train', categories=['empty'])
@@ -178,3 +179,15 @@ def test_pipeline_keeps_category_in_metainfo(tmp_path):
     assert last['data_samples'].metainfo['img_path'].endswith('zzz.png')
     assert last['data_samples'].gt_anomaly_any.data.sum() == 0
     assert tuple(first['inputs'].shape) == (3, 8, 8)
+
+
+@pytest.mark.parametrize('missing', ['train/good', 'test/good',
+                                     'ground_truth'])
+def test_missing_layout_folder_names_path(tmp_path, missing):
+    import shutil
+    root = mvtec_ad_tree(tmp_path / 'mvtec')
+    shutil.rmtree(os.path.join(root, 'bottle', missing))
+    split = 'train' if missing == 'train/good' else 'test'
+    with pytest.raises(FileNotFoundError) as info:
+        build('MVTecADDataset', root, split, categories='bottle')
+    assert os.path.join('bottle', missing) in str(info.value)
