@@ -127,5 +127,27 @@ def test_amp_on_cpu_trains_in_bf16(demo_root, tmp_path):
     out = run([sys.executable, 'tools/train.py', CONFIG, '--amp',
                '--work-dir', str(tmp_path / 'amp'),
                *cfg_options(demo_root, 2)])
-    assert 'CPUBF16OptimWrapper' in out or 'Iter(train) [2/2]' in out
+    assert "type='CPUBF16OptimWrapper'" in out
     assert 'Iter(train) [2/2]' in out
+
+
+def test_amp_selects_bf16_wrapper_and_forward_runs_in_bf16():
+    if torch.cuda.is_available():
+        pytest.skip('CPU amp path')
+    from mmengine.config import Config
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+    from mmseg_ext.engine.optimizers.cpu_bf16_optim_wrapper import \
+        CPUBF16OptimWrapper
+    from mmseg_ext.utils.tool_config import enable_amp
+    cfg = Config.fromfile(CONFIG)
+    enable_amp(cfg)
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    assert type(wrapper) is CPUBF16OptimWrapper
+    with wrapper.optim_context(model):
+        feats = model.extract_feat(torch.randn(2, 3, 64, 128))
+    assert all(f.dtype == torch.bfloat16 for f in feats)
+    assert next(model.parameters()).dtype == torch.float32  # fp32 master
