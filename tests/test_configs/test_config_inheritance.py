@@ -85,3 +85,33 @@ def test_stock_mmseg_train_script_outside_repo(tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     assert 'Iter(train) [2/2]' in out and 'mIoU' in out
+
+
+def test_editable_install_resolves_configs_from_checkout(tmp_path):
+    """``pip install -e .``: mmseg_ext:: bases come from configs_local/."""
+    from tests.utils import REPO
+    venv = tmp_path / 'venv'
+    subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages',
+                    str(venv)], check=True, timeout=120)
+    python = str(venv / 'bin' / 'python')
+    env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
+    proc = subprocess.run(
+        [python, '-m', 'pip', 'install', '-q', '--no-deps',
+         '--no-build-isolation', '--disable-pip-version-check', '-e', REPO],
+        env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    child = write_child(str(tmp_path), 'data/x')
+    script = textwrap.dedent(f'''
+        import os.path as osp
+        from mmengine.config import Config
+        from mmengine.config.utils import MODULE2PACKAGE
+        from mmengine.utils import get_installed_path
+        cfg = Config.fromfile({child!r})  # before any import of mmseg_ext
+        print('ROOT', get_installed_path(MODULE2PACKAGE['mmseg_ext']))
+        print('TYPE', cfg.model.backbone.type, cfg.runner_type)
+    ''')
+    proc = subprocess.run([python, '-c', script], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert f'ROOT {osp.join(REPO, "mmseg_ext")}' in proc.stdout
+    assert 'TYPE BiSeNetV2 SegRunner' in proc.stdout
