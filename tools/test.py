@@ -2,12 +2,16 @@
 
 Differences from mmseg's script: ``--show-dir`` is relative to the work dir
 and draws every image; ``--out`` works with a list ``test_evaluator``;
+``--optimize``/``--no-optimize`` applies the explicit inference transform
+(``mmseg_ext.apis.optimize_for_inference``, default on for CPU);
 ``--trust-checkpoint`` allows full unpickling of a trusted checkpoint.
 """
 import argparse
 
 import mmseg_ext  # noqa: F401  (registers the plugin before configs)
-from mmseg_ext.utils.tool_config import (add_common_args, build_runner,
+from mmseg_ext.utils.tool_config import (add_common_args, add_optimize_args,
+                                         build_runner,
+                                         enable_inference_transform,
                                          enable_visualization, load_config,
                                          set_output_dir, shutdown_distributed)
 
@@ -26,6 +30,7 @@ def parse_args():
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument('--tta', action='store_true', help='test time aug')
+    add_optimize_args(parser)
     add_common_args(parser)
     return parser.parse_args()
 
@@ -44,6 +49,7 @@ def main():
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
     set_output_dir(cfg, args.out)
+    enable_inference_transform(cfg, args.optimize)
     runner = build_runner(cfg)
     runner.test()
     shutdown_distributed()

@@ -127,6 +127,32 @@ def set_output_dir(cfg: Config, out: Optional[str]) -> None:
         evaluator['keep_results'] = True
 
 
+def add_optimize_args(parser: argparse.ArgumentParser) -> None:
+    """``--optimize`` / ``--no-optimize``: the explicit inference transform
+    (:func:`mmseg_ext.apis.optimize_for_inference`); default on for CPU."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        '--optimize', dest='optimize', action='store_true', default=None,
+        help='apply the inference transform (BN folding, channels_last, ...)'
+        ' before testing; default: on without CUDA, off with CUDA')
+    group.add_argument('--no-optimize', dest='optimize',
+                       action='store_false',
+                       help='test the model exactly as trained')
+
+
+def enable_inference_transform(cfg: Config, optimize: Optional[bool]) -> bool:
+    """Add ``OptimizeForInferenceHook`` when asked (default: CPU only)."""
+    if optimize is None:
+        optimize = not torch.cuda.is_available()
+    if optimize:
+        hooks = list(cfg.get('custom_hooks', None) or [])
+        if not any(h.get('type') == 'OptimizeForInferenceHook'
+                   for h in hooks):
+            hooks.append(dict(type='OptimizeForInferenceHook'))
+        cfg.custom_hooks = hooks
+    return optimize
+
+
 def build_runner(cfg: Config):
     """The config's ``runner_type`` (ours: ``SegRunner``), else ``SegRunner``.
 
