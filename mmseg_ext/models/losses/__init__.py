@@ -1,2 +1,9 @@
-from .sfnet_ohem_loss import SFNetOhemCrossEntropyLoss, sfnet_ohem_cross_entropy  # noqa: F401,E501
-from .weighted_ohem_loss import LFDOhemCrossEntropyLoss  # noqa: F401
+from .lfd_ohem_cross_entropy_loss import (LFDOhemCrossEntropyLoss,
+                                          lfd_ohem_cross_entropy)
+from .sfnet_ohem_cross_entropy_loss import (SFNetOhemCrossEntropyLoss,
+                                            sfnet_ohem_cross_entropy)
+
+__all__ = [
+    'LFDOhemCrossEntropyLoss', 'lfd_ohem_cross_entropy',
+    'SFNetOhemCrossEntropyLoss', 'sfnet_ohem_cross_entropy'
+]

@@ -1,6 +1,7 @@
 """SFNet's OHEM cross-entropy (released ``OhemCrossEntropy2dTensor``).
 
-Spec ``sfnet.md`` section 5.1. Over the whole (per-GPU) batch, flattened:
+Released in lxtGH/SFSegNets @ ba475ba (``loss.py``) for every SFNet /
+SFNet-Lite model. Over the whole (per-GPU) batch, flattened:
 
 * valid = label != ignore_index; p = softmax probability of the GT class;
 * if ``min_kept > #valid`` or ``min_kept <= 0``: no mining, plain CE over the
@@ -12,7 +13,8 @@ Spec ``sfnet.md`` section 5.1. Over the whole (per-GPU) batch, flattened:
 
 Not equivalent to mmseg's ``OHEMPixelSampler`` (which scales min_kept by the
 batch size, keeps p < thresh strictly and averages over all valid pixels).
-The paper instead describes "OHEM on the 10% hardest pixels" (spec row 4).
+The IJCV 2023 SFNet paper instead describes "OHEM on the
+10% hardest pixels"; the released code is followed here.
 
 Deviation for robustness: a batch without any valid pixel returns a zero loss
 that keeps the graph (the released code would return NaN).

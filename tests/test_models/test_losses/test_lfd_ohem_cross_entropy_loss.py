@@ -13,7 +13,8 @@ init_default_scope('mmseg')  # nested dicts (data_preprocessor) use it
 
 
 def reference_ohem(logits, label, weights, thresh, min_kept, ignore):
-    """Plain per-pixel Python loop + full sort, written from the spec (A2)."""
+    """Plain per-pixel Python loop + full sort, written from the formula in the
+    loss docstring."""
     b, c, h, w = logits.shape
     probs, losses = [], []
     for n in range(b):

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 import mmseg_ext  # noqa: F401
 from mmseg.registry import MODELS
-from mmseg_ext.models.losses.sfnet_ohem_loss import sfnet_ohem_cross_entropy
+from mmseg_ext.models.losses import sfnet_ohem_cross_entropy
 
 
 def reference_ohem(logits, label, thresh, min_kept, ignore_index=255,
