@@ -71,3 +71,13 @@ def test_stock_load_annotations_is_unchanged(tmp_path):
     out = TRANSFORMS.build(dict(type='LoadAnnotations'))(
         sample(tmp_path, seg))
     assert out['gt_seg_map'].shape == (16, 64)
+
+
+def test_corrupt_image_names_file(tmp_path):
+    """mmcv's LoadImageFromFile (used by all our pipelines) names the file."""
+    path = tmp_path / 'broken_leftImg8bit.png'
+    path.write_bytes(b'\x89PNG\r\n\x1a\n truncated')
+    with pytest.raises(Exception) as info:
+        TRANSFORMS.build(dict(type='LoadImageFromFile'))(
+            dict(img_path=str(path)))
+    assert str(path) in str(info.value)
