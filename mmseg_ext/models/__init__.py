@@ -1,2 +1,2 @@
 """Models: importing this package registers every backbone, head and loss."""
-from . import backbones, decode_heads, losses, utils  # noqa: F401
+from . import backbones, decode_heads, losses, segmentors, utils  # noqa: F401

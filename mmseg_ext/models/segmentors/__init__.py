@@ -1,0 +1,3 @@
+from .distill_encoder_decoder import DistillEncoderDecoder
+
+__all__ = ['DistillEncoderDecoder']
