@@ -14,16 +14,9 @@ Two *separate* ResNet-18 trunks (no weight sharing):
 
 The selective fusion and classifier live in :class:`LFDHead`.
 
-Eval fast path (``eval_fast_path=True``, default): in eval mode with
-autograd off (``torch.no_grad()`` / ``torch.inference_mode()``, not tracing /
-exporting / compiling) every conv followed by an eval BatchNorm runs as one
-conv with the BN folded into its weight and bias, ReLU / residual adds fused
-into it on CPU (shared helpers of :mod:`..utils.fast_eval`), and on CPU the
-features use the ``channels_last`` memory format (see
-``configs_local/lfd/SPEED.md``). The folded tensors are cached on each conv
-and rebuilt whenever a conv / BN tensor changes; ``train()`` drops them.
-Same results as the plain modules up to float rounding (~1e-6 relative);
-training mode, autograd-enabled eval and tracing run the plain modules.
+For inference, :func:`mmseg_ext.apis.optimize_for_inference` folds every BN
+into the conv before it and stores the weights channels-last on CPU (see
+``configs_local/lfd/SPEED.md``).
 """
 import warnings
 from typing import Optional, Sequence, Tuple
@@ -35,9 +28,6 @@ from mmengine.model import BaseModule
 from mmseg.models.backbones import ResNet
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
-
-from ..utils.fast_eval import (clear_folded_cache, conv_module_forward,
-                               fast_eval_active, resnet_forward)
 
 
 def conv_bn_relu(in_channels: int, out_channels: int, norm_cfg: dict,
@@ -57,10 +47,6 @@ def conv_bn_relu(in_channels: int, out_channels: int, norm_cfg: dict,
             bias=True,
             norm_cfg=norm_cfg,
             act_cfg=act_cfg)
-
-
-# kept for code importing it from here
-clear_eval_fold_cache = clear_folded_cache
 
 
 class ContextAggregationBlock(BaseModule):
@@ -104,10 +90,6 @@ class ContextAggregationBlock(BaseModule):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.pw(self.dw_col(self.dw_row(x))) + x
 
-    def forward_eval_fast(self, x: torch.Tensor) -> torch.Tensor:
-        """:meth:`forward` with the BN folded into the 1x1 conv (eval)."""
-        return conv_module_forward(self.pw, self.dw_col(self.dw_row(x))) + x
-
 
 @MODELS.register_module()
 class LFDBackbone(BaseModule):
@@ -144,9 +126,6 @@ class LFDBackbone(BaseModule):
             torchvision installed and network access; a local file does not.
         norm_cfg (dict): Norm layers of the trunks and new modules.
         norm_eval (bool): Keep the trunks' BN in eval mode while training.
-        eval_fast_path (bool): In eval mode without autograd fold each BN
-            into its conv (cached) and use channels_last on CPU (see the
-            module doc). Same results up to float rounding. Default True.
         init_cfg (dict, optional): ``dict(type='Pretrained', checkpoint=...)``
             is forwarded to both ResNet-18 trunks; other init configs apply to
             the whole module as usual.
@@ -164,7 +143,6 @@ class LFDBackbone(BaseModule):
                  act_cfg: dict = dict(type='ReLU'),
                  norm_eval: bool = False,
                  align_corners: bool = False,
-                 eval_fast_path: bool = True,
                  init_cfg: Optional[dict] = None):
         if pretrained is not None and init_cfg is not None:
             raise ValueError('LFDBackbone: give either `pretrained` or '
@@ -198,7 +176,6 @@ class LFDBackbone(BaseModule):
                                            context_size_divisors)
         self.align_corners = align_corners
         self.norm_eval = norm_eval
-        self.eval_fast_path = eval_fast_path
 
         trunk = dict(
             depth=18,
@@ -241,11 +218,6 @@ class LFDBackbone(BaseModule):
         self.detail_channels = detail_channels
         self.context_channels = context_channels
 
-    def train(self, mode: bool = True):
-        """Switch mode and drop the eval fast path's folded weights."""
-        clear_folded_cache(self)
-        return super().train(mode)
-
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         h, w = x.shape[-2:]
         h_div, w_div = self.context_size_divisors
@@ -254,26 +226,11 @@ class LFDBackbone(BaseModule):
             raise ValueError(
                 f'LFDBackbone: input {h}x{w} is too small for the context '
                 f'branch (resized to {ctx_size[0]}x{ctx_size[1]}).')
-        if not (self.eval_fast_path and fast_eval_active(self)):
-            detail = self.detail_adjust(self.detail_branch(x)[0])
-            ctx = resize(
-                x, size=ctx_size, mode='bilinear',
-                align_corners=self.align_corners)
-            ctx = self.context_branch(ctx)[0]
-            if self.context_adjust is not None:
-                ctx = self.context_adjust(ctx)
-            return detail, self.aggregation(ctx)
-        # eval fast path: folded BNs; channels_last is ~1.5x faster on CPU
-        if x.device.type == 'cpu':
-            x = x.contiguous(memory_format=torch.channels_last)
-        detail = conv_module_forward(self.detail_adjust,
-                                     resnet_forward(self.detail_branch, x)[0])
+        detail = self.detail_adjust(self.detail_branch(x)[0])
         ctx = resize(
             x, size=ctx_size, mode='bilinear',
             align_corners=self.align_corners)
-        ctx = resnet_forward(self.context_branch, ctx)[0]
+        ctx = self.context_branch(ctx)[0]
         if self.context_adjust is not None:
-            ctx = conv_module_forward(self.context_adjust, ctx)
-        for block in self.aggregation:
-            ctx = block.forward_eval_fast(ctx)
-        return detail, ctx
+            ctx = self.context_adjust(ctx)
+        return detail, self.aggregation(ctx)

@@ -1,5 +1,6 @@
-"""ResNet "D" as released with SFNet (SFSegNets network/resnet_d.py +
-``AlignNetResNet(variant='D')``; spec ``sfnet.md`` section 4.1).
+"""ResNet "D" as released with SFNet (lxtGH/SFSegNets ``network/resnet_d.py``
++ ``AlignNetResNet(variant='D')``; Li et al., "SFNet: Faster and Accurate
+Semantic Segmentation via Semantic Flow", IJCV 2023).
 
 Not to be confused with mmseg's ``ResNetV1d`` (avg-pool downsampling) or a
 dilated output-stride-8 ResNet: it is a ``ResNetV1c`` (3-conv deep stem,
@@ -17,12 +18,8 @@ the dilation on conv1), so the backbone is built with all dilations 1 and
 """
 from typing import Sequence
 
-import torch
 from mmseg.models.backbones.resnet import ResNetV1c
 from mmseg.registry import MODELS
-from torch import Tensor
-
-from ..utils.fast_eval import fast_eval_active, resnet_forward
 
 
 @MODELS.register_module()
@@ -38,18 +35,14 @@ class ResNetD(ResNetV1c):
             in each stage. Default: (1, 1, 2, 4) (released "variant D").
         stem_channels (int): Default: 128 (released).
         strides (Sequence[int]): Default: (1, 2, 2, 2).
-        fast_eval (bool): enable the eval fast path below. Default: True.
         **kwargs: other ``ResNetV1c`` / ``ResNet`` arguments (``norm_cfg``,
             ``norm_eval``, ``frozen_stages``, ``init_cfg``, ...). ``dilations``
             is not accepted (use ``conv2_dilations``); ``dcn``, ``plugins``,
             ``multi_grid`` and ``contract_dilation`` are not supported.
 
-    Eval fast path (``fast_eval=True``, default): in eval mode with autograd
-    off (``torch.no_grad`` / ``inference_mode``, not tracing or exporting),
-    BN is folded into the convs, ReLU and residual adds are fused into them
-    on CPU, and CPU inputs run in channels-last memory format (outputs are
-    channels-last then). Numerically equal to the plain path up to float
-    rounding (~1e-6); training is unaffected.
+    The forward is mmseg's ``ResNet.forward``. For inference, fold the BNs
+    and use channels-last weights on CPU with
+    :func:`mmseg_ext.apis.optimize_for_inference`.
 
     Pretrained weights: convert the official ``resnet18-deep-inplane128.pth``
     with ``tools/model_converters/sfnet2mmseg.py`` and load it with
@@ -61,7 +54,6 @@ class ResNetD(ResNetV1c):
                  conv2_dilations: Sequence[int] = (1, 1, 2, 4),
                  stem_channels: int = 128,
                  strides: Sequence[int] = (1, 2, 2, 2),
-                 fast_eval: bool = True,
                  **kwargs):
         for key in ('dilations', 'deep_stem', 'avg_down'):
             if key in kwargs:
@@ -94,12 +86,3 @@ class ResNetD(ResNetV1c):
                                        f'3x3 ({conv2.kernel_size})')
                 conv2.dilation = (d, d)
                 conv2.padding = (d, d)
-        self.fast_eval = fast_eval
-
-    def forward(self, x: Tensor) -> tuple:
-        """(N, 3, H, W) -> tuple of the ``out_indices`` stage outputs."""
-        if not (self.fast_eval and fast_eval_active(self)):
-            return super().forward(x)
-        if x.device.type == 'cpu':
-            x = x.contiguous(memory_format=torch.channels_last)
-        return resnet_forward(self, x)

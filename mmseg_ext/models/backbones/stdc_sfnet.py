@@ -14,42 +14,10 @@ calls but that the paper's #Params include.  ``with_imagenet_head=True``
 keeps it (as ``imagenet_head``), only to reproduce those parameter counts or
 round-trip whole official checkpoints; it is never used in ``forward``.
 """
-import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmseg.models.backbones import STDCNet
-from mmseg.models.backbones.stdc import STDCModule
 from mmseg.registry import MODELS
-from torch import Tensor
-
-from ..utils.fast_eval import (conv_module_forward, fast_eval_active,
-                               sequential_forward)
-
-
-def _stdc_module_fast_eval(module: STDCModule, x: Tensor) -> Tensor:
-    """mmseg ``STDCModule.forward_cat`` with folded ConvModules."""
-    x0 = conv_module_forward(module.layers[0], x)
-    outs = [x0]
-    y = x0
-    for i, layer in enumerate(module.layers[1:]):
-        if i == 0 and module.with_downsample:
-            y = conv_module_forward(module.downsample, x0)
-        y = conv_module_forward(layer, y)
-        outs.append(y)
-    if module.with_downsample:
-        outs[0] = module.skip(x0)
-    return torch.cat(outs, dim=1)
-
-
-def _stage_fast_eval(stage: nn.Module, x: Tensor) -> Tensor:
-    if isinstance(stage, nn.Sequential):
-        for m in stage:
-            if isinstance(m, STDCModule) and m.fusion_type == 'cat':
-                x = _stdc_module_fast_eval(m, x)
-            else:
-                x = sequential_forward(m, x)
-        return x
-    return sequential_forward(stage, x)
 
 
 @MODELS.register_module()
@@ -76,11 +44,6 @@ class STDCNetSF(STDCNet):
             of the released model (conv_last 1024->1024 ConvModule, fc
             1024x1024 no bias, BatchNorm1d(1024), linear 1024->1000 no bias).
             Never called in forward. Default: False.
-        fast_eval (bool): eval fast path: in eval mode with autograd off
-            (``no_grad`` / ``inference_mode``; not tracing / exporting), BN
-            is folded into the convs (ReLU fused on CPU) and CPU inputs run
-            channels-last. Equal to the plain path up to float rounding;
-            training is unaffected. Default: True.
         init_cfg (dict, optional): Initialization config.
 
     Shapes: input (N, in_channels, H, W) -> tuple of (N, C_i, H_i, W_i) with
@@ -99,7 +62,6 @@ class STDCNetSF(STDCNet):
                  out_indices=(1, 2, 3, 4),
                  with_final_conv=False,
                  with_imagenet_head=False,
-                 fast_eval=True,
                  pretrained=None,
                  init_cfg=None):
         if stdc_type not in self.arch_settings:
@@ -131,7 +93,6 @@ class STDCNetSF(STDCNet):
         stage_channels = list(self.channels[:-1]) + [last_channels]
         self.out_channels = tuple(stage_channels[i] for i in out_indices)
         self.with_imagenet_head = with_imagenet_head
-        self.fast_eval = fast_eval
         if with_imagenet_head:
             feat = max(1024, self.channels[-1])
             self.imagenet_head = nn.ModuleDict(
@@ -148,17 +109,13 @@ class STDCNetSF(STDCNet):
 
     def forward(self, x):
         """(N, C, H, W) -> tuple of the selected stage outputs."""
-        fast = self.fast_eval and fast_eval_active(self)
-        if fast and x.device.type == 'cpu':
-            x = x.contiguous(memory_format=torch.channels_last)
         outs = []
         last = max(self.out_indices)
         for i, stage in enumerate(self.stages):
-            x = _stage_fast_eval(stage, x) if fast else stage(x)
+            x = stage(x)
             outs.append(x)
             if i == last and not self.with_final_conv:
                 break
         if self.with_final_conv:
-            outs[-1] = conv_module_forward(self.final_conv, outs[-1]) \
-                if fast else self.final_conv(outs[-1])
+            outs[-1] = self.final_conv(outs[-1])
         return tuple(outs[i] for i in self.out_indices)

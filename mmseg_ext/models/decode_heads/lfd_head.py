@@ -12,10 +12,8 @@ Segmentation" (IEEE TITS 2024) and the LFD anomaly-segmentation release
 Every 1x1 conv keeps its bias (as released; 936,067 parameters for the whole
 model with K = 2). No dropout by default (the release has none).
 
-In eval mode without autograd (``eval_fast_path=True``, default) each BN is
-folded into the preceding 1x1 conv with the shared helpers of
-:mod:`..utils.fast_eval` (cached and validated there); the logits are
-returned in the default (contiguous NCHW) memory format.
+For inference, :func:`mmseg_ext.apis.optimize_for_inference` folds each BN
+into the preceding 1x1 conv.
 """
 import torch
 import torch.nn as nn
@@ -24,8 +22,6 @@ from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 
 from ..backbones.lfd_backbone import conv_bn_relu
-from ..utils.fast_eval import (clear_folded_cache, conv_module_forward,
-                               fast_eval_active, sequential_forward)
 
 
 @MODELS.register_module()
@@ -41,9 +37,6 @@ class LFDHead(BaseDecodeHead):
         channels (int): Width of the classifier's hidden 1x1 conv. 128.
         fusion_channels (int): Width of the attention's hidden 1x1 conv.
             Default: ``in_channels[0]`` (128, released).
-        eval_fast_path (bool): Fold the BNs into their convs in eval mode
-            without autograd (same results up to float rounding). Default
-            True.
         **kwargs: :class:`BaseDecodeHead` arguments. Defaults differing from
             it: ``in_index=(0, 1)``, ``input_transform='multiple_select'``,
             ``dropout_ratio=0``, ``norm_cfg=dict(type='BN')``.
@@ -53,7 +46,6 @@ class LFDHead(BaseDecodeHead):
                  in_channels=(128, 128),
                  channels=128,
                  fusion_channels=None,
-                 eval_fast_path=True,
                  **kwargs):
         kwargs.setdefault('in_index', (0, 1))
         kwargs.setdefault('input_transform', 'multiple_select')
@@ -81,12 +73,6 @@ class LFDHead(BaseDecodeHead):
             nn.Conv2d(fusion_channels, 1, 1))
         self.cls_conv = conv_bn_relu(feat_channels, channels, self.norm_cfg,
                                      self.act_cfg)
-        self.eval_fast_path = eval_fast_path
-
-    def train(self, mode: bool = True):
-        """Switch mode and drop the eval fast path's folded weights."""
-        clear_folded_cache(self)
-        return super().train(mode)
 
     def fuse(self, detail: torch.Tensor,
              context: torch.Tensor) -> torch.Tensor:
@@ -96,17 +82,10 @@ class LFDHead(BaseDecodeHead):
             size=detail.shape[2:],
             mode='bilinear',
             align_corners=self.align_corners)
-        att = torch.cat([high, detail], dim=1)
-        if self.eval_fast_path:
-            att = sequential_forward(self.fusion_attention, att)
-        else:
-            att = self.fusion_attention(att)
+        att = self.fusion_attention(torch.cat([high, detail], dim=1))
         return torch.sigmoid(att) * detail + high
 
     def forward(self, inputs):
+        """``(detail, context)`` -> logits ``B x num_classes x h4 x w4``."""
         detail, context = self._transform_inputs(inputs)
-        feat = self.fuse(detail, context)
-        if not (self.eval_fast_path and fast_eval_active(self)):
-            return self.cls_seg(self.cls_conv(feat))
-        logits = self.cls_seg(conv_module_forward(self.cls_conv, feat))
-        return logits.contiguous()
+        return self.cls_seg(self.cls_conv(self.fuse(detail, context)))

@@ -1,44 +1,25 @@
 """SFNet v1 decode head: aligned FPN decoder with Flow Alignment Modules.
 
 Released code ``UperNetAlignHead`` (lxtGH/SFSegNets, network/sfnet_resnet.py);
-spec ``sfnet.md`` section 3.2; paper "SFNet: Faster and Accurate Semantic
-Segmentation via Semantic Flow" (IJCV 2023), Fig. 3 / Eq. 1-3.
+paper "SFNet: Faster and Accurate Semantic Segmentation via Semantic Flow"
+(IJCV 2023), section 3.2, Fig. 3 / Eq. 1-3.
 """
 from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
-from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
 
-from ..utils.fast_eval import conv_module_forward
 from ..utils.flow_alignment import FlowAlignmentModule
 from ..utils.flow_warp import upsample_like
-from ..utils.sfnet_ppm import SFNetPPM
-
-
-def _dsn_head(channels: int, num_classes: int, conv_cfg, norm_cfg, act_cfg,
-              dropout_ratio: float) -> nn.Sequential:
-    """Deep-supervision head: 3x3 conv(bias)-BN-ReLU, Dropout2d, 1x1 conv."""
-    return nn.Sequential(
-        ConvModule(
-            channels,
-            channels,
-            3,
-            padding=1,
-            bias=True,
-            conv_cfg=conv_cfg,
-            norm_cfg=norm_cfg,
-            act_cfg=act_cfg),
-        nn.Dropout2d(dropout_ratio) if dropout_ratio > 0 else nn.Identity(),
-        nn.Conv2d(channels, num_classes, 1))
+from .sfnet_base_head import BaseSFNetHead
 
 
 @MODELS.register_module()
-class SFNetHead(BaseDecodeHead):
+class SFNetHead(BaseSFNetHead):
     """SFNet aligned FPN decoder ("v1"), logits at the finest input stride.
 
     Inputs: ``in_channels`` = channels of C2..C5 (4 levels for ResNet / STDC;
@@ -94,14 +75,10 @@ class SFNetHead(BaseDecodeHead):
                  dsn_dropout_ratio: float = 0.1,
                  flow_kernel_size: int = 3,
                  **kwargs):
-        kwargs.setdefault('dropout_ratio', 0.0)
-        kwargs.setdefault('align_corners', True)
-        if kwargs.setdefault('input_transform',
-                             'multiple_select') != 'multiple_select':
-            raise ValueError('SFNetHead needs input_transform='
-                             f"'multiple_select', got "
-                             f"{kwargs['input_transform']!r}")
-        super().__init__(**kwargs)
+        super().__init__(
+            pool_scales=pool_scales,
+            ppm_dropout_ratio=ppm_dropout_ratio,
+            **kwargs)
         num_levels = len(self.in_channels)
         if num_levels < 2:
             raise ValueError('SFNetHead needs at least 2 input levels, got '
@@ -116,26 +93,11 @@ class SFNetHead(BaseDecodeHead):
         self.fuse_with_fam = fuse_with_fam
         self.deep_supervision = deep_supervision
         self.dsn_loss_weight = dsn_loss_weight
-        conv_kw = dict(
-            conv_cfg=self.conv_cfg,
-            norm_cfg=self.norm_cfg,
-            act_cfg=self.act_cfg)
-
-        self.ppm = SFNetPPM(
-            self.in_channels[-1],
-            self.channels,
-            pool_scales=pool_scales,
-            dropout_ratio=ppm_dropout_ratio,
-            **conv_kw)
-        # released: lateral 1x1 conv WITH bias, then BN, ReLU
-        self.lateral_convs = nn.ModuleList([
-            ConvModule(c, self.channels, 1, bias=True, **conv_kw)
-            for c in self.in_channels[:-1]
-        ])
+        self.lateral_convs = self._lateral_convs(self.in_channels[:-1])
         self.fpn_convs = nn.ModuleList([
             ConvModule(
                 self.channels, self.channels, 3, padding=1, bias=False,
-                **conv_kw) for _ in self.in_channels[:-1]
+                **self._conv_kwargs()) for _ in self.in_channels[:-1]
         ])
         # ModuleDict keyed '0', '1', ... gives the same state-dict keys as the
         # official ModuleList when every level is aligned.
@@ -152,17 +114,10 @@ class SFNetHead(BaseDecodeHead):
             ])
         if deep_supervision:
             self.dsn_heads = nn.ModuleList([
-                _dsn_head(self.channels, self.out_channels, self.conv_cfg,
-                          self.norm_cfg, self.act_cfg, dsn_dropout_ratio)
+                self._dsn_head(dsn_dropout_ratio)
                 for _ in range(num_levels - 1)
             ])
-        self.fpn_bottleneck = ConvModule(
-            num_levels * self.channels,
-            self.channels,
-            3,
-            padding=1,
-            bias=False,
-            **conv_kw)
+        self.fpn_bottleneck = self._fpn_bottleneck(num_levels)
 
     def _forward_feature(self, inputs) -> Tuple[Tensor, List[Tensor]]:
         """Fused stride-4 feature (N, channels, H_0, W_0) and the list of
@@ -176,13 +131,13 @@ class SFNetHead(BaseDecodeHead):
         pyramid = [psp_out]  # coarsest first, reversed below
         dsn_feats = []
         for i in reversed(range(len(inputs) - 1)):
-            lat = conv_module_forward(self.lateral_convs[i], inputs[i])
+            lat = self.lateral_convs[i](inputs[i])
             key = str(i)
             if key in self.align_modules:
                 f = self.align_modules[key](lat, f) + lat
             else:
                 f = upsample_like(f, lat.shape[2:]) + lat
-            pyramid.append(conv_module_forward(self.fpn_convs[i], f))
+            pyramid.append(self.fpn_convs[i](f))
             dsn_feats.append(f)
         pyramid.reverse()  # [P_0, ..., P_{L-2}, psp_out]
         size = pyramid[0].shape[2:]
@@ -193,15 +148,13 @@ class SFNetHead(BaseDecodeHead):
                                                             pyramid[j]))
             else:
                 fused.append(upsample_like(pyramid[j], size))
-        feat = conv_module_forward(self.fpn_bottleneck,
-                                   torch.cat(fused, dim=1))
+        feat = self.fpn_bottleneck(torch.cat(fused, dim=1))
         return feat, dsn_feats
 
     def forward(self, inputs) -> Tensor:
         """Main logits (N, num_classes, H_0, W_0)."""
         feat, _ = self._forward_feature(inputs)
-        # NCHW logits even when the fast eval path ran channels-last
-        return self.cls_seg(feat).contiguous()
+        return self.cls_seg(feat)
 
     def forward_with_aux(self, inputs) -> Tuple[Tensor, List[Tensor]]:
         """Main logits and the deep-supervision logits (coarsest first;

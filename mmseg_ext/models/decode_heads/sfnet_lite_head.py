@@ -1,27 +1,24 @@
 """SFNet-Lite decode head: the "Lite Aligned Decoder" with one GD-FAM.
 
 Released code ``UperNetAlignHeadV2`` (lxtGH/SFSegNets,
-network/sfnet_resnet.py / sfnet_stdcnet.py); spec ``sfnet.md`` section 3.3;
-paper (IJCV 2023) section 3.3, Eq. 4-6.
+network/sfnet_resnet.py / sfnet_stdcnet.py); paper "SFNet: Faster and
+Accurate Semantic Segmentation via Semantic Flow" (IJCV 2023) section 3.3,
+Eq. 4-6.
 """
 from typing import Sequence
 
 import torch
-import torch.nn as nn
 from mmcv.cnn import ConvModule
-from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from ..utils.fast_eval import conv_module_forward
 from ..utils.flow_alignment import GatedDualFlowAlignmentModule
 from ..utils.flow_warp import upsample_like
-from ..utils.sfnet_ppm import SFNetPPM
-from .sfnet_head import _dsn_head
+from .sfnet_base_head import BaseSFNetHead
 
 
 @MODELS.register_module()
-class SFNetLiteHead(BaseDecodeHead):
+class SFNetLiteHead(BaseSFNetHead):
     """SFNet-Lite decoder, logits at the stride of the first input.
 
     Takes three inputs (``in_index`` selects them; e.g. ``(0, 2, 3)`` =
@@ -32,7 +29,7 @@ class SFNetLiteHead(BaseDecodeHead):
         p4   = up(lateral_convs[1](C4), fuse size)         # bilinear, a.c.
         out  = cls_seg(fpn_bottleneck(cat([fuse, p4])))
 
-    C3 is not used (as released; the paper's wording differs, spec row 2).
+    C3 is not used (as released; the paper's wording differs).
     The classifier is preceded by a 3x3 conv-BN-ReLU (paper: one 1x1 conv).
 
     Unused released modules (kept only for checkpoint / #Params parity; they
@@ -69,62 +66,34 @@ class SFNetLiteHead(BaseDecodeHead):
                  build_unused_lateral: bool = False,
                  build_unused_dsn: bool = False,
                  **kwargs):
-        kwargs.setdefault('dropout_ratio', 0.0)
-        kwargs.setdefault('align_corners', True)
-        if kwargs.setdefault('input_transform',
-                             'multiple_select') != 'multiple_select':
-            raise ValueError("SFNetLiteHead needs input_transform="
-                             f"'multiple_select', got "
-                             f"{kwargs['input_transform']!r}")
-        super().__init__(**kwargs)
+        super().__init__(
+            pool_scales=pool_scales,
+            ppm_dropout_ratio=ppm_dropout_ratio,
+            **kwargs)
         if len(self.in_channels) != 3:
             raise ValueError(
                 'SFNetLiteHead needs exactly 3 inputs (stride-4, stride-16 '
                 f'and last stage), got in_channels={self.in_channels}, '
                 f'in_index={self.in_index}')
-        conv_kw = dict(
-            conv_cfg=self.conv_cfg,
-            norm_cfg=self.norm_cfg,
-            act_cfg=self.act_cfg)
-        self.ppm = SFNetPPM(
-            self.in_channels[-1],
-            self.channels,
-            pool_scales=pool_scales,
-            dropout_ratio=ppm_dropout_ratio,
-            **conv_kw)
-        self.lateral_convs = nn.ModuleList([
-            ConvModule(c, self.channels, 1, bias=True, **conv_kw)
-            for c in self.in_channels[:2]
-        ])
+        self.lateral_convs = self._lateral_convs(self.in_channels[:2])
         self.align_module = GatedDualFlowAlignmentModule(
             self.channels,
             gate=gate,
             flow_kernel_size=flow_kernel_size,
             gate_kernel_size=gate_kernel_size)
-        self.fpn_bottleneck = ConvModule(
-            2 * self.channels,
-            self.channels,
-            3,
-            padding=1,
-            bias=False,
-            **conv_kw)
+        self.fpn_bottleneck = self._fpn_bottleneck(2)
         if build_unused_lateral:
             self.unused_lateral_conv = ConvModule(
-                self.in_channels[-1], self.channels, 1, bias=True, **conv_kw)
+                self.in_channels[-1], self.channels, 1, bias=True,
+                **self._conv_kwargs())
         if build_unused_dsn:
-            self.dsn_head = _dsn_head(self.channels, self.out_channels,
-                                      self.conv_cfg, self.norm_cfg,
-                                      self.act_cfg, 0.1)
+            self.dsn_head = self._dsn_head(0.1)
 
     def forward(self, inputs) -> Tensor:
         """inputs: backbone outputs -> logits (N, num_classes, H_0, W_0)."""
         c2, c4, c5 = self._transform_inputs(inputs)
         psp_out = self.ppm(c5)
-        fuse = self.align_module(
-            conv_module_forward(self.lateral_convs[0], c2), psp_out)
-        p4 = upsample_like(
-            conv_module_forward(self.lateral_convs[1], c4), fuse.shape[2:])
-        feat = conv_module_forward(self.fpn_bottleneck,
-                                   torch.cat([fuse, p4], dim=1))
-        # NCHW logits even when the fast eval path ran channels-last
-        return self.cls_seg(feat).contiguous()
+        fuse = self.align_module(self.lateral_convs[0](c2), psp_out)
+        p4 = upsample_like(self.lateral_convs[1](c4), fuse.shape[2:])
+        feat = self.fpn_bottleneck(torch.cat([fuse, p4], dim=1))
+        return self.cls_seg(feat)

@@ -5,9 +5,9 @@ Both follow the released SFSegNets code (``AlignedModule`` and
 the official ones (``down_h``, ``down_l``, ``flow_make``, ``flow_gate.0``) so
 official weights load without renaming.
 
-Paper vs. code (spec section 9, row 1): the paper describes two 3x3 convs in
-the flow subnet and a 1x1 gate conv; the released code uses ONE 3x3 conv
-(no bias, no BN, no activation) and a 3x3 gate conv. The code is the default;
+Paper vs. code: the paper describes two 3x3 convs in the flow subnet and a
+1x1 gate conv; the released code uses ONE 3x3 conv (no bias, no BN, no
+activation) and a 3x3 gate conv. The code is the default;
 ``flow_kernel_size`` / ``gate_kernel_size`` expose the kernel sizes (Table 9b
 ablates k = 1/3/5/7); other values are not checkpoint-compatible.
 """

@@ -280,10 +280,6 @@ class InvertedResidualFFN(nn.Module):
         self.fc2 = nn.Conv2d(hidden_features, out_features, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.fc1(x)
-        if x.requires_grad or not isinstance(self.act, nn.GELU):
-            x = self.act(x)
-        else:  # inference: no second hidden-size tensor
-            x = torch.ops.aten.gelu_(x, approximate=self.act.approximate)
+        x = self.act(self.fc1(x))
         x = conv_plus_identity(self.conv, x)  # x + conv(x)
         return self.fc2(x)

@@ -1,4 +1,4 @@
-"""SFNet's pyramid pooling module (code ``PSPModule``; spec section 3.1).
+"""SFNet's pyramid pooling module (lxtGH/SFSegNets ``PSPModule``).
 
 It differs from mmseg's ``PPM`` / ``UPerHead.psp_modules``: the pooled
 branches have NO activation (pool -> 1x1 conv -> BN), the bottleneck is a 1x1
@@ -13,7 +13,6 @@ from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from torch import Tensor
 
-from .fast_eval import conv_module_forward, sequential_forward
 from .flow_warp import _tracing, upsample_like
 
 
@@ -101,7 +100,7 @@ class SFNetPPM(BaseModule):
         if _tracing():  # ONNX-friendly pooling for any static input size
             pool, conv = stage
             return conv(adaptive_avg_pool2d_as_matmul(x, pool.output_size))
-        return sequential_forward(stage, x)
+        return stage(x)
 
     def forward(self, x: Tensor) -> Tensor:
         """(N, in_channels, h, w) -> (N, channels, h, w)."""
@@ -111,5 +110,4 @@ class SFNetPPM(BaseModule):
             for stage in self.stages
         ]
         priors.append(x)
-        return self.dropout(
-            conv_module_forward(self.bottleneck, torch.cat(priors, dim=1)))
+        return self.dropout(self.bottleneck(torch.cat(priors, dim=1)))

@@ -12,6 +12,7 @@ import mmseg_ext  # noqa: F401
 from mmengine.registry import init_default_scope
 from tests.utils import load_tool
 from mmseg.registry import MODELS
+from mmseg_ext.apis import optimize_for_inference
 from mmseg.structures import SegDataSample
 from mmengine.config import ConfigDict
 from mmengine.structures import PixelData
@@ -181,12 +182,15 @@ def _official_to_model(parity):
     return model.eval()
 
 
-def test_parity_with_official(parity):
+@pytest.mark.parametrize('optimized', [False, True])
+def test_parity_with_official(parity, optimized):
     meta = parity.meta('lfd')
     assert meta['num_parameters'] == NUM_PARAMS
     x = parity.load('lfd', 'input.npz')['x']
     ref = parity.load('lfd', 'output.npz')
     model = _official_to_model(parity)
+    if optimized:
+        optimize_for_inference(model)
     with torch.no_grad():
         head_logits = model._forward(x)
         # official: bilinear, align_corners=False, to the input size

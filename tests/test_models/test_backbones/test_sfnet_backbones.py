@@ -58,10 +58,7 @@ def test_stdc_all_outputs_and_index_check():
 def test_stdc_equals_mmseg_stdcnet_on_shared_strides():
     """Same weights -> strides 8/16/32 identical to mmseg's STDCNet."""
     torch.manual_seed(0)
-    # bit-exact needs the plain path (the BN-folding eval fast path is
-    # checked to ~1e-6 in test_sfnet_fast_eval.py)
-    ours = build(dict(type='STDCNetSF', stdc_type='STDCNet1',
-                      fast_eval=False)).eval()
+    ours = build(dict(type='STDCNetSF', stdc_type='STDCNet1')).eval()
     ref = build(
         dict(type='STDCNet', stdc_type='STDCNet1', in_channels=3,
              channels=(32, 64, 256, 512, 1024), bottleneck_type='cat',

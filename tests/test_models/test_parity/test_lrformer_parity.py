@@ -8,6 +8,7 @@ from tests.utils import load_tool
 from tests.utils.lrformer import build_segmentor, segmentor_cfg
 
 import mmseg_ext  # noqa: F401
+from mmseg_ext.apis import optimize_for_inference
 from mmseg_ext.models.backbones.lrformer import LRFormerBlock
 
 
@@ -16,14 +17,17 @@ def converter():
     return load_tool('model_converters/lrformer2mmseg.py')
 
 
+@pytest.mark.parametrize('optimized', [False, True])
 @pytest.mark.parametrize('name', ['lrformer_t', 'lrformer_t_320x448'])
-def test_full_model_parity(parity, converter, name):
+def test_full_model_parity(parity, converter, name, optimized):
     """LRFormer-T + LRHead: 4 backbone maps and stride-8 logits."""
     meta = parity.meta(name)
     model = build_segmentor(segmentor_cfg('t'))
     model.load_state_dict(
         converter.convert(parity.official_state_dict(name)), strict=True)
     model.eval()
+    if optimized:
+        optimize_for_inference(model)
     x = parity.load(name, 'input.npz')['x']
     feats_ref = parity.load(name, 'backbone_features.npz')
     ref = parity.load(name, 'output.npz')['output']
@@ -41,9 +45,10 @@ def test_full_model_parity(parity, converter, name):
     parity.assert_close(logits, ref, max_abs_ref=meta['output_max_abs'])
 
 
+@pytest.mark.parametrize('optimized', [False, True])
 @pytest.mark.parametrize('name', ['lrformer_t_block3',
                                   'lrformer_t_block3_24x40'])
-def test_block_parity(parity, name):
+def test_block_parity(parity, name, optimized):
     """One stage-3 block with the stage's shared KV depth-wise convs (the
     fixture holds a fragment of backbone keys, not a checkpoint: loaded
     directly, strict)."""
@@ -55,6 +60,8 @@ def test_block_parity(parity, name):
         [LRFormerBlock(240, num_heads=10, mlp_ratio=4, layer_scale=True)])
     holder.load_state_dict(parity.official_state_dict(name), strict=True)
     holder.eval()
+    if optimized:
+        optimize_for_inference(holder)
     x = parity.load(name, 'input.npz')['x']
     ref = parity.load(name, 'output.npz')['output']
     H, W = meta.get('block_H', 16), meta.get('block_W', 16)

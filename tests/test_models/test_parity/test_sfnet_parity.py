@@ -1,6 +1,7 @@
 """Numerical parity with the official SFSegNets models (parity fixtures) and
-tests of ``tools/model_converters/sfnet2mmseg.py``."""
-import os.path as osp
+tests of the SFNet checkpoint conversion
+(``mmseg_ext.utils.ckpt_convert.convert_sfnet``)."""
+import copy
 from collections import OrderedDict
 
 import pytest
@@ -8,10 +9,11 @@ import torch
 import torch.nn.functional as F
 
 import mmseg_ext  # noqa: F401
-from tests.utils import REPO, load_tool
 from mmengine.config import ConfigDict
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
+from mmseg_ext.apis import optimize_for_inference
+from mmseg_ext.utils import ckpt_convert
 from mmseg_ext.models.utils.flow_alignment import (
     FlowAlignmentModule, GatedDualFlowAlignmentModule)
 
@@ -21,7 +23,7 @@ init_default_scope('mmseg')  # nested dicts (data_preprocessor) use it
 
 @pytest.fixture(scope='module')
 def conv():
-    return load_tool('model_converters/sfnet2mmseg.py')
+    return ckpt_convert
 
 
 def _model_cfg(backbone, head_type, in_channels, in_index, channels=128,
@@ -49,21 +51,23 @@ MODELS_CFG = {
 }
 
 
-def _run_full_model(parity, conv, name, keep_unused=False, **head_kw):
+def _run_full_model(parity, conv, name, keep_unused=False, optimized=False,
+                    **head_kw):
     sd = parity.official_state_dict(name)
     meta = parity.meta(name)
-    ours = conv.convert(sd, keep_unused=keep_unused)
+    ours = conv.convert_sfnet(sd, keep_unused=keep_unused)
     model = MODELS.build(MODELS_CFG[name](**head_kw))
     model.load_state_dict(ours, strict=True)
     model.eval()
+    run = optimize_for_inference(copy.deepcopy(model)) if optimized else model
     x = parity.load(name, 'input.npz')['x']
     ref = parity.load(name, 'output.npz')
     with torch.no_grad():
-        logits = model.decode_head(model.extract_feat(x))
+        logits = run.decode_head(run.extract_feat(x))
         out = F.interpolate(logits, x.shape[2:], mode='bilinear',
                             align_corners=True)
         # the segmentor's own path (resize with the head's align_corners)
-        seg = model.encode_decode(
+        seg = run.encode_decode(
             x, [dict(img_shape=tuple(x.shape[2:]),
                      pad_shape=tuple(x.shape[2:]))])
     assert torch.equal(seg, out)
@@ -76,13 +80,16 @@ def _run_full_model(parity, conv, name, keep_unused=False, **head_kw):
     return model, err_head, err_out
 
 
+@pytest.mark.parametrize('optimized', [False, True])
 @pytest.mark.parametrize('name,cls', [('fam_v1', FlowAlignmentModule),
                                       ('gdfam', GatedDualFlowAlignmentModule)])
-def test_fam_parity(parity, name, cls):
+def test_fam_parity(parity, name, cls, optimized):
     sd = parity.official_state_dict(name)
     m = cls(128)
     m.load_state_dict(sd, strict=True)  # official names kept
     m.eval()
+    if optimized:
+        optimize_for_inference(m)
     inp = parity.load(name, 'input.npz')
     ref = parity.load(name, 'output.npz')['output']
     with torch.no_grad():
@@ -91,41 +98,45 @@ def test_fam_parity(parity, name, cls):
         'output_max_abs'])
 
 
-def test_sfnet_r18_parity(parity, conv):
-    model, _, _ = _run_full_model(parity, conv, 'sfnet_r18')
+@pytest.mark.parametrize('optimized', [False, True])
+def test_sfnet_r18_parity(parity, conv, optimized):
+    model, _, _ = _run_full_model(parity, conv, 'sfnet_r18',
+                                  optimized=optimized)
     assert sum(p.numel() for p in model.parameters()) == \
         parity.meta('sfnet_r18')['num_parameters'] == 12869715
 
 
-def test_sfnet_lite_r18_parity(parity, conv):
-    _run_full_model(parity, conv, 'sfnet_lite_r18')
+@pytest.mark.parametrize('optimized', [False, True])
+def test_sfnet_lite_r18_parity(parity, conv, optimized):
+    _run_full_model(parity, conv, 'sfnet_lite_r18', optimized=optimized)
 
 
-def test_sfnet_lite_r18_parity_keep_unused(parity, conv):
+@pytest.mark.parametrize('optimized', [False, True])
+def test_sfnet_lite_r18_parity_keep_unused(parity, conv, optimized):
     model, _, _ = _run_full_model(parity, conv, 'sfnet_lite_r18',
-                                  keep_unused=True, build_unused_lateral=True,
+                                  keep_unused=True, optimized=optimized,
+                                  build_unused_lateral=True,
                                   build_unused_dsn=True)
     assert sum(p.numel() for p in model.parameters()) == \
         parity.meta('sfnet_lite_r18')['num_parameters'] == 12296074
 
 
 def _needs_backbone_helper(type_name):
-    if not osp.isfile(osp.join(REPO, 'tools', 'model_converters',
-                               'sfnet_backbone_keys.py')):
-        pytest.skip('sfnet_backbone_keys.py (SFNET-BACKBONES) absent')
     if type_name not in MODELS.module_dict:
         pytest.skip(f'{type_name} not registered')
 
 
-def test_sfnet_lite_stdc1_parity_dispatch(parity, conv):
-    """STDC keys are dispatched to sfnet_backbone_keys.convert_stdc_keys."""
+@pytest.mark.parametrize('optimized', [False, True])
+def test_sfnet_lite_stdc1_parity_dispatch(parity, conv, optimized):
+    """STDC keys are dispatched to ckpt_convert.convert_stdc_keys."""
     _needs_backbone_helper('STDCNetSF')
-    _run_full_model(parity, conv, 'sfnet_lite_stdc1')
+    _run_full_model(parity, conv, 'sfnet_lite_stdc1', optimized=optimized)
 
 
-def test_sfnet_df2_parity_dispatch(parity, conv):
+@pytest.mark.parametrize('optimized', [False, True])
+def test_sfnet_df2_parity_dispatch(parity, conv, optimized):
     _needs_backbone_helper('DFNet')
-    _run_full_model(parity, conv, 'sfnet_df2')
+    _run_full_model(parity, conv, 'sfnet_df2', optimized=optimized)
 
 
 # ------------------------------------------------------------ converter
@@ -139,16 +150,16 @@ def test_converter_unused_keys_documented(parity, conv):
                                       'head.fpn_in.0', 'head.fpn_in.1'))
     }
     assert dropped == set(meta['keys_unused_in_forward'])
-    out = conv.convert(sd)
+    out = conv.convert_sfnet(sd)
     assert len(out) == len(sd) - len(dropped)
-    kept = conv.convert(sd, keep_unused=True)
+    kept = conv.convert_sfnet(sd, keep_unused=True)
     assert len(kept) == len(sd)
 
 
 def test_converter_values_roundtrip(parity, conv):
     """Every official tensor lands unchanged under exactly one new key."""
     sd = parity.official_state_dict('sfnet_r18')
-    out = conv.convert(OrderedDict(('module.' + k, v) for k, v in sd.items()))
+    out = conv.convert_sfnet(OrderedDict(('module.' + k, v) for k, v in sd.items()))
     assert len(out) == len(sd)
     assert out['backbone.stem.7.running_var'] is sd['layer0.1.running_var']
     assert out['decode_head.align_modules.2.flow_make.weight'] is \
@@ -166,25 +177,25 @@ def test_converter_errors(parity, conv):
     bad['head.extra.weight'] = torch.zeros(1)
     del bad['head.fpn_out.1.0.1.running_mean']
     with pytest.raises(KeyError) as e:
-        conv.convert(bad)
+        conv.convert_sfnet(bad)
     msg = str(e.value)
     assert 'head.extra.weight' in msg and 'unknown' in msg
     assert 'head.fpn_out.1.0.1.running_mean' in msg and 'missing' in msg
     bad = OrderedDict(sd)
     del bad['layer3.1.conv2.weight']
     with pytest.raises(KeyError, match='layer3.1.conv2.weight'):
-        conv.convert(bad)
+        conv.convert_sfnet(bad)
     bad = OrderedDict(sd)
     bad['foo.bar'] = torch.zeros(1)
     with pytest.raises(KeyError, match='foo.bar'):
-        conv.convert(bad)
+        conv.convert_sfnet(bad)
     with pytest.raises(KeyError, match='unrecognised'):
-        conv.convert({'x.weight': torch.zeros(1)})
+        conv.convert_sfnet({'x.weight': torch.zeros(1)})
     # a v1 dsn head must be complete
     bad = OrderedDict(sd)
     bad['head.dsn.0.0.weight'] = torch.zeros(128, 128, 3, 3)
     with pytest.raises(KeyError, match='head.dsn.2.4.bias'):
-        conv.convert(bad)
+        conv.convert_sfnet(bad)
 
 
 def _imagenet_from_fixture(sd):
@@ -206,13 +217,14 @@ def _imagenet_from_fixture(sd):
     return out
 
 
-def test_converter_resnet_imagenet_and_cli(parity, conv, tmp_path):
+def test_converter_resnet_imagenet_and_files(parity, conv, tmp_path):
     sd = parity.official_state_dict('sfnet_r18')
     imnet = _imagenet_from_fixture(sd)
     src = tmp_path / 'resnet18-deep-inplane128.pth'
     dst = tmp_path / 'resnet18_d_init.pth'
     torch.save(imnet, src)
-    conv.main([str(src), str(dst)])
+    conv.save_checkpoint_file(
+        conv.convert_sfnet(conv.load_checkpoint_file(str(src))), str(dst))
     out = torch.load(dst, weights_only=True)['state_dict']
     assert not any(k.startswith(('fc.', 'backbone.')) for k in out)
     bb = MODELS.build(R18)
@@ -227,13 +239,15 @@ def test_converter_resnet_imagenet_and_cli(parity, conv, tmp_path):
     seg = tmp_path / 'sfnet_r18_official.pth'
     torch.save({'state_dict': OrderedDict(
         ('module.' + k, v) for k, v in sd.items()), 'epoch': 3}, seg)
-    conv.main([str(seg), str(tmp_path / 'sfnet_r18_ours.pth')])
+    conv.save_checkpoint_file(
+        conv.convert_sfnet(conv.load_checkpoint_file(str(seg))),
+        str(tmp_path / 'sfnet_r18_ours.pth'))
     ours = torch.load(tmp_path / 'sfnet_r18_ours.pth',
                       weights_only=True)['state_dict']
-    assert set(ours) == set(conv.convert(sd))
+    assert set(ours) == set(conv.convert_sfnet(sd))
     del imnet['layer2.0.downsample.1.weight']
     with pytest.raises(KeyError, match='layer2.0.downsample.1.weight'):
-        conv.convert(imnet)
+        conv.convert_sfnet(imnet)
 
 
 _TO_OFFICIAL = [  # our key prefix -> official (independent of the converter)
@@ -278,6 +292,6 @@ def test_converter_roundtrip_r50_with_dsn(conv):
             raise AssertionError(f'no inverse rule for {k}')
     assert 'layer3.5.conv3.weight' in official
     assert 'head.dsn.2.4.bias' in official
-    back = conv.convert(official)
+    back = conv.convert_sfnet(official)
     assert list(back) == list(ours)
     assert all(back[k] is ours[k] for k in ours)

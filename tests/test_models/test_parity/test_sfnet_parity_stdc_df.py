@@ -16,6 +16,7 @@ from tests.utils import REPO, load_tool
 
 import mmseg_ext  # noqa: F401
 from mmseg.registry import MODELS
+from mmseg_ext.apis import optimize_for_inference
 
 bb_keys = load_tool('model_converters/sfnet_backbone_keys.py')
 
@@ -93,12 +94,15 @@ def convert(sd):
     return fallback_convert(sd)
 
 
+@pytest.mark.parametrize('optimized', [False, True])
 @pytest.mark.parametrize('name', list(FIXTURES))
-def test_parity_full_model(parity, name):
+def test_parity_full_model(parity, name, optimized):
     meta = parity.meta(name)
     official = parity.official_state_dict(name)
     model = build_model(name)
     model.load_state_dict(convert(official), strict=True)
+    if optimized:
+        optimize_for_inference(model)
     x = parity.load(name, 'input.npz')['x']
     ref = parity.load(name, 'output.npz')
     with torch.no_grad():

@@ -1,0 +1,192 @@
+"""One explicit inference transform for any mmseg model.
+
+The models of this package have a single forward path (training and
+inference run the same modules). For deployment-style inference,
+:func:`optimize_for_inference` rewrites a model once, in place:
+
+1. ``model.eval()``;
+2. **conv-BN folding**: every eval BatchNorm that directly follows a
+   ``nn.Conv2d`` is merged into it with torch's public
+   :func:`torch.nn.utils.fusion.fuse_conv_bn_eval`,
+   ``w' = w * g / sqrt(var + eps)``, ``b' = (b - mean) * g / sqrt(var + eps)
+   + beta``, and replaced by ``nn.Identity``. "Directly follows" is decided
+   from the structure, never from registration order alone (mmcv's
+   ``fuse_conv_bn`` pairs any BN with the last conv registered before it,
+   which is wrong for a pre-norm ``ConvModule``): conv -> norm
+   ``ConvModule`` s, adjacent (Conv2d, BN) items of ``nn.Sequential``,
+   (conv_i, norm_i) of mmseg's ResNet ``BasicBlock`` / ``Bottleneck`` and
+   the (conv1, norm1) stem of a non-deep-stem mmseg ``ResNet``. Other BNs
+   (e.g. a BN feeding an attention layer) are kept, and listed in the log;
+3. **channels-last on CPU**: 4-D weights are stored channels-last, so that
+   oneDNN convolutions run without layout reorders and their outputs stay
+   channels-last (outputs are then channels-last NCHW tensors: same values,
+   other strides).
+
+Fused conv + activation kernels are not used: eager PyTorch offers them
+only through private oneDNN operators or through a
+compiler (``torch.compile``), which this transform does not call; that
+is logged once per call. Every optimisation that cannot apply is logged
+(mmengine ``print_log``) with the reason; nothing falls back silently.
+
+Outputs equal the untransformed model's up to float rounding (about 1e-6
+relative). The result is for inference only: the folded model has no BN
+statistics to update, so do not train it.
+"""
+import logging
+from typing import Iterator, List, Optional, Tuple, Union
+
+import torch
+import torch.nn as nn
+from mmcv.cnn import ConvModule
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+from mmseg.models.backbones.resnet import BasicBlock, Bottleneck, ResNet
+from torch.nn.modules.batchnorm import _BatchNorm
+from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+LoggerType = Union[logging.Logger, str, None]
+
+# (parent, conv attribute name, norm attribute name)
+_Pair = Tuple[nn.Module, str, str]
+
+
+def _log(msg: str, logger: LoggerType, level: int = logging.INFO) -> None:
+    print_log(f'optimize_for_inference: {msg}', logger=logger or 'current',
+              level=level)
+
+
+def _resolve(module: nn.Module, name: str) -> Optional[nn.Module]:
+    return module._modules.get(name)
+
+
+def _foldable(conv: Optional[nn.Module], norm: Optional[nn.Module]) -> bool:
+    """``norm(conv(x))`` can become one conv."""
+    return (isinstance(conv, nn.Conv2d) and isinstance(norm, _BatchNorm)
+            and norm.track_running_stats and norm.running_mean is not None
+            and norm.running_var is not None
+            and norm.num_features == conv.out_channels)
+
+
+def _conv_module_pair(module: ConvModule) -> List[_Pair]:
+    order = tuple(module.order)
+    if not (module.with_norm and order.index('conv') < order.index('norm')
+            and not module.with_spectral_norm):
+        return []
+    return [(module, 'conv', module.norm_name)]
+
+
+def _resnet_block_pairs(block: nn.Module) -> List[_Pair]:
+    n = 2 if isinstance(block, BasicBlock) else 3
+    return [(block, f'conv{i}', getattr(block, f'norm{i}_name'))
+            for i in range(1, n + 1)]
+
+
+def _sequential_pairs(seq: nn.Sequential) -> List[_Pair]:
+    names = list(seq._modules)
+    pairs = []
+    for a, b in zip(names[:-1], names[1:]):
+        if isinstance(seq._modules[a], nn.Conv2d) and isinstance(
+                seq._modules[b], _BatchNorm):
+            pairs.append((seq, a, b))
+    return pairs
+
+
+def _candidate_pairs(model: nn.Module) -> Iterator[_Pair]:
+    """(parent, conv name, norm name) where the norm is applied directly
+    to the conv's output, found from the module types."""
+    for module in model.modules():
+        if isinstance(module, ConvModule):
+            yield from _conv_module_pair(module)
+        elif isinstance(module, (BasicBlock, Bottleneck)):
+            yield from _resnet_block_pairs(module)
+        elif isinstance(module, ResNet) and not module.deep_stem:
+            yield (module, 'conv1', module.norm1_name)
+        elif isinstance(module, nn.Sequential):
+            yield from _sequential_pairs(module)
+
+
+def fold_conv_bn(model: nn.Module) -> Tuple[int, List[str]]:
+    """Fold every BN that directly follows a conv (see the module doc).
+
+    The model must be in eval mode. Returns the number of folded BNs and
+    the qualified names of the BNs left in the model.
+    """
+    pairs = []
+    seen = set()
+    for parent, conv_name, norm_name in _candidate_pairs(model):
+        conv = _resolve(parent, conv_name)
+        norm = _resolve(parent, norm_name)
+        if id(norm) in seen or not _foldable(conv, norm):
+            continue
+        seen.add(id(norm))
+        pairs.append((parent, conv_name, norm_name))
+    with torch.no_grad():
+        for parent, conv_name, norm_name in pairs:
+            conv, norm = parent._modules[conv_name], parent._modules[norm_name]
+            parent._modules[conv_name] = fuse_conv_bn_eval(conv, norm)
+            parent._modules[norm_name] = nn.Identity()
+    left = [
+        name for name, m in model.named_modules() if isinstance(m, _BatchNorm)
+    ]
+    return len(pairs), left
+
+
+def _on_cpu(model: nn.Module) -> bool:
+    devices = {p.device.type for p in model.parameters()}
+    return devices == {'cpu'}
+
+
+def optimize_for_inference(model: nn.Module,
+                           *,
+                           channels_last: Optional[bool] = None,
+                           logger: LoggerType = None) -> nn.Module:
+    """Turn ``model`` into an inference-only model, in place.
+
+    Args:
+        model (nn.Module): any model, e.g. an mmseg ``EncoderDecoder``; a
+            model wrapper (DDP) is unwrapped.
+        channels_last (bool, optional): store 4-D weights channels-last.
+            None (default): only when every parameter is on the CPU (the
+            oneDNN convolutions gain there; on CUDA the default layout is
+            kept). True on a non-CPU model is applied as asked.
+        logger (logging.Logger | str, optional): where to report what was
+            done and what could not apply (mmengine ``print_log``; default
+            the current MMLogger).
+
+    Returns:
+        nn.Module: the same ``model`` object, in eval mode, with its BNs
+        folded into their convs.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError('optimize_for_inference expects a torch.nn.Module, '
+                        f'got {type(model).__name__}')
+    target = model.module if is_model_wrapper(model) else model
+    target.eval()
+
+    folded, left = fold_conv_bn(target)
+    if folded:
+        _log(f'folded {folded} BatchNorm layers into their convolutions',
+             logger)
+    if left:
+        shown = ', '.join(left[:5]) + (', ...' if len(left) > 5 else '')
+        _log(f'{len(left)} BatchNorm layers kept: they do not directly '
+             f'follow a Conv2d, so they cannot be folded ({shown})', logger,
+             logging.WARNING if not folded else logging.INFO)
+
+    on_cpu = _on_cpu(target)
+    if channels_last is None:
+        channels_last = on_cpu
+        if not on_cpu:
+            _log('channels_last not applied: the model is not (only) on '
+                 'the CPU; pass channels_last=True to force it', logger)
+    if channels_last:
+        has_conv = any(isinstance(m, nn.Conv2d) for m in target.modules())
+        if has_conv:
+            target.to(memory_format=torch.channels_last)
+            _log('4-D weights stored channels_last', logger)
+        else:
+            _log('channels_last not applied: the model has no Conv2d',
+                 logger)
+    _log('fused conv+activation kernels not applied: eager PyTorch offers '
+         'them only through private operators or torch.compile', logger)
+    return model
