@@ -1,18 +1,33 @@
 #!/usr/bin/env bash
-# Slurm testing: [GPUS=8] bash tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py args]
-set -x
+# Slurm testing (mmseg 1.x arguments):
+#   [GPUS=8] [GPUS_PER_NODE=8] bash tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py args]
+# One task per GPU; srun spreads GPUS tasks over ceil(GPUS / GPUS_PER_NODE)
+# nodes and mmengine reads rank, world size and the master node from Slurm.
+# Environment: GPUS (4), GPUS_PER_NODE (min(GPUS, 8)), CPUS_PER_TASK (5),
+# SRUN_ARGS (extra srun options, split on spaces), PORT (mmengine's
+# default 29500 when unset), PYTHON (python).
+if [ $# -lt 4 ]; then
+    echo "usage: [GPUS=N] [GPUS_PER_NODE=M] bash $0 PARTITION JOB_NAME CONFIG CHECKPOINT [test.py args]" >&2
+    exit 2
+fi
 PARTITION=$1
 JOB_NAME=$2
 CONFIG=$3
 CHECKPOINT=$4
+PY_ARGS=("${@:5}")
 GPUS=${GPUS:-4}
-GPUS_PER_NODE=${GPUS_PER_NODE:-4}
+GPUS_PER_NODE=${GPUS_PER_NODE:-$((GPUS < 8 ? GPUS : 8))}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}
 SRUN_ARGS=${SRUN_ARGS:-""}
-PY_ARGS=${@:5}
 PYTHON=${PYTHON:-python}
+TOOLS_DIR=$(cd "$(dirname "$0")" && pwd)
+if [ -n "${PORT:-}" ]; then
+    export MASTER_PORT=$PORT
+fi
 
-PYTHONPATH="$(dirname "$0")/..":${PYTHONPATH:-} \
+set -x
+# shellcheck disable=SC2086  # SRUN_ARGS is a list of options
+PYTHONPATH="$TOOLS_DIR/..${PYTHONPATH:+:$PYTHONPATH}" \
 srun -p "${PARTITION}" \
     --job-name="${JOB_NAME}" \
     --gres=gpu:"${GPUS_PER_NODE}" \
@@ -21,4 +36,4 @@ srun -p "${PARTITION}" \
     --cpus-per-task="${CPUS_PER_TASK}" \
     --kill-on-bad-exit=1 \
     ${SRUN_ARGS} \
-    "$PYTHON" -u "$(dirname "$0")/test.py" "${CONFIG}" "${CHECKPOINT}" --launcher="slurm" ${PY_ARGS}
+    "$PYTHON" -u "$TOOLS_DIR/test.py" "${CONFIG}" "${CHECKPOINT}" --launcher=slurm "${PY_ARGS[@]}"
