@@ -38,9 +38,22 @@ def test_benchmark_cli_reports_latency_memory_threads():
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     assert 'threads=1' in out and 'input=1x3x64x128' in out
+    assert 'optimize=True' in out  # default on for CPU
+    assert 'folded' in out  # the transform ran and said what it did
     rows = re.findall(r'median ([\d.]+) ms, min ([\d.]+) ms.*ratio to first '
                       r'([\d.]+)', out)
     assert len(rows) == 2
     for median, minimum, _ in rows:
         assert float(minimum) <= float(median)
     assert rows[0][2] == '1.000'
+
+
+def test_benchmark_no_optimize_flag():
+    proc = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/benchmark.py', CONFIG,
+         '--shape', '64', '64', '--threads', '1', '--warmup', '0',
+         '--repeat', '1', '--no-optimize'], cwd=REPO, capture_output=True,
+        text=True, timeout=300, env=dict(os.environ, PYTHONPATH=REPO))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    assert 'optimize=False' in out and 'folded' not in out

@@ -3,9 +3,14 @@
     python tools/analysis_tools/benchmark.py CONFIG [CONFIG ...]
         [--shape 512 1024] [--threads 2] [--device cpu|cuda]
         [--warmup 3] [--repeat 10] [--amp] [--checkpoint CKPT]
+        [--optimize | --no-optimize]
 
 Builds each config's model in eval mode and times ``model._forward`` (backbone
 and decode head, as deployed; no data preprocessing) on a fixed random input.
+``--optimize`` (default on for ``--device cpu``, off otherwise) first applies
+the explicit inference transform
+:func:`mmseg_ext.apis.optimize_for_inference` (conv-BN folding,
+channels-last weights on CPU); ``--no-optimize`` times the models as built.
 Several configs are measured in interleaved rounds, so that machine noise hits
 them alike, and their ratio to the first config is printed. Reports the
 median and minimum latency over warm runs, throughput, peak memory (CUDA: max
@@ -25,6 +30,7 @@ from mmengine.runner import load_checkpoint
 
 import mmseg_ext  # noqa: F401
 from mmseg.registry import MODELS
+from mmseg_ext.apis import optimize_for_inference
 
 
 def parse_args():
@@ -39,6 +45,12 @@ def parse_args():
     parser.add_argument('--amp', action='store_true',
                         help='autocast (fp16 on CUDA, bf16 on CPU)')
     parser.add_argument('--checkpoint', default=None)
+    parser.add_argument(
+        '--optimize',
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help='apply mmseg_ext.apis.optimize_for_inference before timing '
+        '(default: on for --device cpu, off otherwise)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args()
 
@@ -51,7 +63,10 @@ def build_model(config: str, args):
     model = MODELS.build(cfg.model)
     if args.checkpoint:
         load_checkpoint(model, args.checkpoint, map_location='cpu')
-    return model.to(args.device).eval()
+    model = model.to(args.device).eval()
+    if args.optimize:
+        optimize_for_inference(model)
+    return model
 
 
 def peak_rss_mb() -> float:
@@ -75,6 +90,8 @@ def run_once(model, inputs, args) -> float:
 
 def main():
     args = parse_args()
+    if args.optimize is None:
+        args.optimize = args.device == 'cpu'
     torch.set_num_threads(args.threads)
     h, w = (args.shape[0], args.shape[0]) if len(args.shape) == 1 else \
         args.shape[:2]
@@ -101,7 +118,7 @@ def main():
             memory[config] = max(memory.get(config, 0.0), mem)
     print(f'device={args.device} threads={torch.get_num_threads()} '
           f'input={args.batch}x3x{h}x{w} amp={args.amp} '
-          f'warmup={args.warmup} repeat={args.repeat}')
+          f'optimize={args.optimize} warmup={args.warmup} repeat={args.repeat}')
     base = statistics.median(times[args.configs[0]])
     memory_kind = 'RSS growth' if args.device == 'cpu' else 'allocated'
     for config in args.configs:
