@@ -1,2 +1,2 @@
-"""Engine pieces: the runner, hooks and optimizer wrappers."""
-from . import hooks, optimizers, runner  # noqa: F401
+"""Engine pieces: the runner, hooks, optimizer wrappers, schedulers."""
+from . import hooks, optimizers, runner, schedulers  # noqa: F401
