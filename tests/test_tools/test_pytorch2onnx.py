@@ -81,3 +81,21 @@ def test_verify_detects_mismatch(tool, tmp_path):
     _randomize(model, seed=1)  # change the PyTorch side after export
     with pytest.raises(AssertionError, match='differs'):
         tool.verify_onnx(wrapper, out_file, [(1, 64, 128)])
+
+
+def test_checkpoint_of_another_config_is_refused(tool, tmp_path):
+    from mmseg_ext.utils.checkpoint_checks import CheckpointMismatchError
+    config = osp.join(REPO, 'configs_local', 'lfd',
+                      'lfd_r18_1xb8-demo_anomaly-128x128.py')
+    model = tool.build_segmentor(config)
+    state = model.state_dict()
+    key = 'decode_head.conv_seg.weight'
+    if key not in state:
+        key = next(k for k in state if k.startswith('decode_head')
+                   and state[k].dim() == 4)
+    state[key] = torch.zeros(7, *state[key].shape[1:])
+    path = tmp_path / 'other.pth'
+    torch.save({'state_dict': state}, path)
+    with pytest.raises(CheckpointMismatchError) as info:
+        tool.build_segmentor(config, str(path))
+    assert str(path) in str(info.value) and key in str(info.value)

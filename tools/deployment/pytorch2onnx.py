@@ -39,10 +39,14 @@ import torch.nn.functional as F
 from mmengine.config import Config, DictAction
 from mmengine.model import revert_sync_batchnorm
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import CheckpointLoader
 
 import mmseg_ext  # noqa: F401
 from mmseg.registry import MODELS
+from mmseg_ext.utils.checkpoint_checks import (check_state_dict_fits,
+                                             checkpoint_state_dict)
+from mmseg_ext.utils.safe_checkpoint import (add_trust_checkpoint_arg,
+                                             apply_trust_checkpoint_arg)
 
 MIN_OPSET = 16  # GridSample
 
@@ -93,7 +97,11 @@ def build_segmentor(config: str,
         if not osp.isfile(checkpoint):
             raise FileNotFoundError(
                 f'pytorch2onnx: checkpoint {checkpoint} not found')
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+        loaded = CheckpointLoader.load_checkpoint(checkpoint,
+                                                  map_location='cpu')
+        state_dict = checkpoint_state_dict(loaded)
+        check_state_dict_fits(model, state_dict, checkpoint)
+        model.load_state_dict(state_dict, strict=True)
     model = revert_sync_batchnorm(model)
     return model.cpu().eval()
 
@@ -188,11 +196,13 @@ def parse_args():
                         help='check the output with onnxruntime')
     parser.add_argument('--tolerance', type=float, default=1e-4)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_trust_checkpoint_arg(parser)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
+    apply_trust_checkpoint_arg(args)
     if len(args.shape) not in (1, 2):
         raise ValueError(f'--shape takes H or H W, got {args.shape}')
     shape = (args.shape[0], args.shape[-1])
