@@ -1,7 +1,6 @@
 """LFD network: build, shapes, loss/backward, parameter count, parity through
 the official-checkpoint converter, torchvision-format ResNet-18 init."""
 import math
-import os.path as osp
 from collections import OrderedDict
 
 import pytest
@@ -10,13 +9,12 @@ import torch.nn.functional as F
 
 import mmseg_ext  # noqa: F401
 from mmengine.registry import init_default_scope
-from tests.utils import load_tool
 from mmseg.registry import MODELS
 from mmseg_ext.apis import optimize_for_inference
+from mmseg_ext.utils import ckpt_convert
 from mmseg.structures import SegDataSample
 from mmengine.config import ConfigDict
 from mmengine.structures import PixelData
-from tests.utils import REPO
 
 init_default_scope('mmseg')  # nested dicts (data_preprocessor) use it
 
@@ -175,10 +173,10 @@ def test_keep_biases_before_bn(model):
 
 # ----------------------------------------------------------------- parity
 def _official_to_model(parity):
-    conv = load_tool('model_converters/lfd2mmseg.py')
+    conv = ckpt_convert
     sd = parity.official_state_dict('lfd')
     model = MODELS.build(lfd_cfg())
-    model.load_state_dict(conv.convert(sd), strict=True)
+    model.load_state_dict(conv.convert_lfd(sd), strict=True)
     return model.eval()
 
 
@@ -206,28 +204,27 @@ def test_parity_with_official(parity, optimized):
                         max_abs_ref=meta['output_max_abs'])
 
 
-def test_converter_errors_and_cli(parity, tmp_path):
-    conv = load_tool('model_converters/lfd2mmseg.py')
+def test_converter_errors_and_files(parity, tmp_path):
+    conv = ckpt_convert
     sd = parity.official_state_dict('lfd')
     # DataParallel prefix is accepted
     wrapped = OrderedDict(('module.' + k, v) for k, v in sd.items())
-    assert list(conv.convert(wrapped)) == list(conv.convert(sd))
+    assert list(conv.convert_lfd(wrapped)) == list(conv.convert_lfd(sd))
     bad = OrderedDict(sd)
     bad.pop('cls_head.2.bias')
     bad['cls_head.3.weight'] = torch.zeros(1)
     with pytest.raises(KeyError) as err:
-        conv.convert(bad)
+        conv.convert_lfd(bad)
     assert 'cls_head.2.bias' in str(err.value)
     assert 'cls_head.3.weight' in str(err.value)
-    # CLI round trip: {'state_dict': ...} is unwrapped
-    import subprocess
-    import sys
+    # file round trip: {'state_dict': ...} is unwrapped (CLI:
+    # tests/test_tools/test_model_converters.py)
     src, dst = tmp_path / 'official.pth', tmp_path / 'ours.pth'
     torch.save({'state_dict': sd}, src)
-    tool = osp.join(REPO, 'tools', 'model_converters', 'lfd2mmseg.py')
-    subprocess.run([sys.executable, tool, str(src), str(dst)], check=True,
-                   capture_output=True)
-    out = torch.load(dst, weights_only=True)
+    conv.save_checkpoint_file(
+        conv.convert_lfd(conv.unwrap_checkpoint(
+            conv.load_checkpoint_file(str(src)))), str(dst))
+    out = torch.load(dst, weights_only=True)['state_dict']
     model = MODELS.build(lfd_cfg())
     model.load_state_dict(out, strict=True)
 

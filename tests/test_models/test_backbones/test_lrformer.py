@@ -1,14 +1,10 @@
 """LRFormer backbone, LRHead, AlignResize and the checkpoint converter."""
 import copy
 import math
-import subprocess
-import sys
-import os.path as osp
 
 import numpy as np
 import pytest
 import torch
-from tests.utils import REPO, load_tool
 from tests.utils.lrformer import (TINY_BACKBONE, build_on_meta,
                               build_segmentor, num_params, segmentor_cfg)
 
@@ -16,6 +12,7 @@ import mmseg_ext  # noqa: F401
 from mmseg.registry import MODELS, TRANSFORMS
 from mmseg_ext.models.utils.lr_attention import (keep_ratio_size,
                                                  kv_pooled_sizes)
+from mmseg_ext.utils import ckpt_convert
 
 
 def tiny_backbone(**kwargs):
@@ -226,38 +223,37 @@ def test_pretrained_wrong_file_errors(tmp_path):
 
 
 def test_converter_imagenet_checkpoint(tmp_path):
-    conv = load_tool('model_converters/lrformer2mmseg.py')
+    conv = ckpt_convert
     src = tiny_backbone()
     sd = {'module.' + k: v for k, v in src.state_dict().items()}
     sd['module.head.weight'] = torch.zeros(1000, 64)
     sd['module.head.bias'] = torch.zeros(1000)
-    out = conv.convert(conv.unwrap({'model': sd}))
+    out = conv.convert_lrformer(conv.unwrap_checkpoint({'model': sd}))
     assert list(out) == list(src.state_dict())
     # segmentor keys pass through unchanged
     seg = {'backbone.' + k: v for k, v in src.state_dict().items()}
     seg['decode_head.conv_seg.weight'] = torch.zeros(1)
-    assert list(conv.convert(seg)) == list(seg)
+    assert list(conv.convert_lrformer(seg)) == list(seg)
     with pytest.raises(KeyError, match='unknown') as err:
-        conv.convert({**src.state_dict(), 'norm.weight': torch.zeros(1),
+        conv.convert_lrformer({**src.state_dict(), 'norm.weight': torch.zeros(1),
                       'pos_embed': torch.zeros(1)})
     assert 'norm.weight' in str(err.value) and 'pos_embed' in str(err.value)
     incomplete = dict(src.state_dict())
     del incomplete['block2.0.mlp.conv.weight']
     del incomplete['block4.0.layer_scale_2']
     with pytest.raises(KeyError, match='2 missing') as err:
-        conv.convert(incomplete)
+        conv.convert_lrformer(incomplete)
     assert 'block2.0.mlp.conv.weight' in str(err.value)
     assert 'block4.0.layer_scale_2' in str(err.value)
-    # CLI round trip
+    # file round trip (CLI: tests/test_tools/test_model_converters.py)
     src_path, dst_path = tmp_path / 'in.pth', tmp_path / 'out.pth'
     torch.save({'model': sd}, src_path)
-    subprocess.run([
-        sys.executable,
-        osp.join(REPO, 'tools/model_converters/lrformer2mmseg.py'),
-        str(src_path), str(dst_path)
-    ], check=True, capture_output=True)
-    converted = torch.load(dst_path, weights_only=True)
+    conv.save_checkpoint_file(
+        conv.convert_lrformer(conv.unwrap_checkpoint(
+            conv.load_checkpoint_file(str(src_path)))), str(dst_path))
+    converted = torch.load(dst_path, weights_only=True)['state_dict']
     tiny_backbone().load_state_dict(converted, strict=True)
+    tiny_backbone().load_pretrained(str(dst_path))
 
 
 # ---------------------------------------------------------------- transform

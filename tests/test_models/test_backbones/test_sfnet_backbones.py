@@ -1,17 +1,18 @@
 """SFNet STDC / DFNet backbones: shapes, strides, parameter counts, key
-conversion of the official SFSegNets layouts (spec sfnet.md sections 4.2/4.3).
+conversion of the official SFSegNets layouts (lxtGH/SFSegNets @ ba475ba,
+``network/stdcnet.py`` / ``network/dfnet.py``).
 """
 import math
 from collections import OrderedDict
 
 import pytest
 import torch
-from tests.utils import load_tool
 
 import mmseg_ext  # noqa: F401
 from mmseg.registry import MODELS
+from mmseg_ext.utils import ckpt_convert
 
-conv = load_tool('model_converters/sfnet_backbone_keys.py')
+conv = ckpt_convert
 
 
 def ceil_chain(n, steps):
@@ -283,7 +284,7 @@ def test_conversion_errors_name_the_keys():
 
 @pytest.mark.parametrize('family,arch', [('stdc', 'STDCNet1'),
                                          ('dfnet', 'v1')])
-def test_cli_imagenet_files(tmp_path, family, arch):
+def test_imagenet_files_roundtrip(tmp_path, family, arch):
     """Official ImageNet-style files (wrapped, module.-prefixed, classifier
     keys) -> init checkpoint that loads strictly into our backbone."""
     if family == 'stdc':
@@ -300,7 +301,11 @@ def test_cli_imagenet_files(tmp_path, family, arch):
     torch.save(dict(epoch=3, state_dict=OrderedDict(
         ('module.' + k, v) for k, v in sd.items())), src)
     dst = tmp_path / 'ours.pth'
-    conv.main([str(src), str(dst)])
+    dropped = []
+    conv.save_checkpoint_file(
+        conv.convert_sfnet_imagenet_backbone(
+            conv.unwrap_checkpoint(conv.load_checkpoint_file(str(src))),
+            dropped=dropped), str(dst), meta=dict(dropped_keys=dropped))
     ckpt = torch.load(dst, map_location='cpu', weights_only=True)
     assert len(ckpt['meta']['dropped_keys']) == n_drop
     model = build(cfg)

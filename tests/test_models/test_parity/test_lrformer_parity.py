@@ -1,20 +1,20 @@
-"""Numerical parity with the released LRFormer (fixtures in
-shared/reference/parity): official weights -> our converter ->
+"""Numerical parity with the released LRFormer (``parity`` fixture):
+official weights -> ``ckpt_convert.convert_lrformer`` ->
 load_state_dict(strict=True) -> eval forward -> compare."""
 import pytest
 import torch
 import torch.nn as nn
-from tests.utils import load_tool
 from tests.utils.lrformer import build_segmentor, segmentor_cfg
 
 import mmseg_ext  # noqa: F401
 from mmseg_ext.apis import optimize_for_inference
 from mmseg_ext.models.backbones.lrformer import LRFormerBlock
+from mmseg_ext.utils import ckpt_convert
 
 
 @pytest.fixture(scope='module')
 def converter():
-    return load_tool('model_converters/lrformer2mmseg.py')
+    return ckpt_convert
 
 
 @pytest.mark.parametrize('optimized', [False, True])
@@ -24,7 +24,7 @@ def test_full_model_parity(parity, converter, name, optimized):
     meta = parity.meta(name)
     model = build_segmentor(segmentor_cfg('t'))
     model.load_state_dict(
-        converter.convert(parity.official_state_dict(name)), strict=True)
+        converter.convert_lrformer(parity.official_state_dict(name)), strict=True)
     model.eval()
     if optimized:
         optimize_for_inference(model)

@@ -1,24 +1,22 @@
 """Full-model parity of SFNet-Lite-STDC1 and SFNet-DF2 with the released code.
 
-Official-keyed "parity-v1" weights (shared/reference/parity) -> converter ->
+Official-keyed "parity-v1" weights (``parity`` fixture) -> converter ->
 mmseg ``EncoderDecoder(STDCNetSF + SFNetLiteHead)`` /
 ``EncoderDecoder(DFNet + SFNetHead)``, strict load, eval, float32 forward of
 the stored input, compared with the official head logits, the stride-4
 subsampled full-resolution output and its argmax.
 """
-import os.path as osp
 import re
 from collections import OrderedDict
 
 import pytest
 import torch
-from tests.utils import REPO, load_tool
 
 import mmseg_ext  # noqa: F401
 from mmseg.registry import MODELS
 from mmseg_ext.apis import optimize_for_inference
-
-bb_keys = load_tool('model_converters/sfnet_backbone_keys.py')
+from mmseg_ext.utils.ckpt_convert import (convert_dfnet_keys, convert_sfnet,
+                                          convert_stdc_keys)
 
 FIXTURES = {
     # fixture: (backbone, decode head) as the official factory builds them
@@ -46,8 +44,7 @@ def build_model(name):
 
 
 # Fallback head mapping (official UperNetAlignHead / V2 names -> ours), used
-# only when the whole-model converter tools/model_converters/sfnet2mmseg.py
-# is not available.
+# as an independent cross-check of the library converter.
 HEAD_RULES = [
     (r'^head\.ppm\.stages\.(\d+)\.1\.', r'decode_head.ppm.stages.\1.1.conv.'),
     (r'^head\.ppm\.stages\.(\d+)\.2\.', r'decode_head.ppm.stages.\1.1.bn.'),
@@ -69,9 +66,9 @@ def fallback_convert(sd):
     backbone = OrderedDict(
         (k, v) for k, v in sd.items() if k.startswith('backbone.'))
     if 'backbone.stage1.0.weight' in backbone:
-        out = bb_keys.convert_dfnet_keys(backbone)
+        out = convert_dfnet_keys(backbone)
     else:
-        out = bb_keys.convert_stdc_keys(backbone)
+        out = convert_stdc_keys(backbone)
     unknown = []
     for k, v in sd.items():
         if k.startswith('backbone.') or k.startswith('head.dsn.'):
@@ -87,11 +84,8 @@ def fallback_convert(sd):
 
 
 def convert(sd):
-    """Whole-model conversion: sfnet2mmseg.convert when present."""
-    path = osp.join(REPO, 'tools', 'model_converters', 'sfnet2mmseg.py')
-    if osp.exists(path):
-        return load_tool('model_converters/sfnet2mmseg.py').convert(sd)
-    return fallback_convert(sd)
+    """Whole-model conversion (the library converter)."""
+    return convert_sfnet(sd)
 
 
 @pytest.mark.parametrize('optimized', [False, True])
@@ -146,12 +140,9 @@ def test_lite_stdc1_released_total_with_unused_modules():
 
 
 @pytest.mark.parametrize('name', list(FIXTURES))
-def test_fallback_mapping_agrees_with_sfnet2mmseg(parity, name):
-    path = osp.join(REPO, 'tools', 'model_converters', 'sfnet2mmseg.py')
-    if not osp.exists(path):
-        pytest.skip('sfnet2mmseg.py absent; the fallback is what runs')
+def test_fallback_mapping_agrees_with_convert_sfnet(parity, name):
     official = parity.official_state_dict(name)
-    a = load_tool('model_converters/sfnet2mmseg.py').convert(official)
+    a = convert_sfnet(official)
     b = fallback_convert(official)
     assert list(a) == list(b) or set(a) == set(b)
     assert all(a[k] is b[k] or torch.equal(a[k], b[k]) for k in a)
