@@ -1,24 +1,15 @@
 """SFNet released schedule (Cityscapes): 1000 epochs = 186,000 iterations.
 
-lxtGH/SFSegNets scripts + train.py defaults (spec sfnet.md 5.6, 9 #5): SGD
-momentum 0.9, weight decay 1e-4 on every parameter (paper: 5e-4), lr 0.01
-(configs set 0.02 where the released script does), poly exponent 1.0
-(paper: 0.9) down to 0, no warm-up.
-
-Epochs expressed as iterations: 2,975 images on 8 GPUs x 2: ceil(2975 / 8) =
-372 per GPU, DataLoader drop_last -> 186 iterations per epoch; 1000 x 186 =
-186,000.
-The released code steps the poly LR once per epoch; here it decays every
-iteration (mmseg convention), at most one epoch's step apart. Validation
-and a checkpoint every 100 epochs (18,600 iterations; released: every
-epoch), best mIoU kept.
+Iterations per epoch: 2,975 images on 8 GPUs x 2: ceil(2975 / 8) = 372 per GPU,
+DataLoader drop_last -> 186 iterations per epoch; 1000 x 186 = 186,000.
+Validation and a checkpoint every 100 epochs (18,600 iterations). Optimizer,
+poly LR and hooks: ``schedule_sfnet_base.py``.
 """
+_base_ = ['./schedule_sfnet_base.py']
 iters_per_epoch = 186
 max_epochs = 1000
-max_iters = 186000
-val_interval = 18600
-optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4)
-optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+max_iters = max_epochs * iters_per_epoch
+val_interval = max_iters // 10
 param_scheduler = [
     dict(
         type='PolyLR',
@@ -28,20 +19,5 @@ param_scheduler = [
         end=max_iters,
         by_epoch=False)
 ]
-train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=val_interval)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(
-        type='CheckpointHook',
-        by_epoch=False,
-        interval=val_interval,
-        max_keep_ckpts=2,
-        save_best='mIoU',
-        rule='greater'),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook'))
+train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
+default_hooks = dict(checkpoint=dict(interval=val_interval))
