@@ -18,7 +18,7 @@ from mmengine.structures import PixelData
 
 init_default_scope('mmseg')  # nested dicts (data_preprocessor) use it
 
-NUM_PARAMS = 936_067  # spec A1 / official README "0.936M"
+NUM_PARAMS = 936_067  # HUST-SLOW/LFD README "0.936M", measured
 
 
 def lfd_cfg(num_classes=2, **backbone):
@@ -56,7 +56,8 @@ def model():
 def test_param_count(model):
     n = sum(p.numel() for p in model.parameters())
     assert n == NUM_PARAMS
-    # breakdown of spec A1 (semantic / detail / aggregation / fusion+head)
+    # breakdown measured from the release (semantic / detail / aggregation /
+    # fusion+head)
     count = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
     bb, head = model.backbone, model.decode_head
     assert count(bb.context_branch) == 683_072
@@ -64,7 +65,8 @@ def test_param_count(model):
     assert [count(b) for b in bb.aggregation] == [18_304, 18_304]
     assert count(head.fusion_attention) == 33_281
     assert count(head.cls_conv) + count(head.conv_seg) == 17_026
-    # BN buffers (running stats + 20 num_batches_tracked), as the spec counts
+    # BN buffers (running stats + 20 num_batches_tracked), as counted from
+    # the release
     buffers = sum(b.numel() for m in (bb, head) for b in m.buffers())
     assert buffers == 3_860
     assert model.decode_head.dropout is None
@@ -98,7 +100,7 @@ def test_forward_shapes(model, hw):
 @pytest.mark.parametrize('hw,ctx', [((256, 256), (16, 8)),
                                     ((375, 1240), (24, 39))])
 def test_forward_shapes_spec_sizes(hw, ctx):
-    """Spec A1 examples, shape-only on the meta device (no compute)."""
+    """Shapes of the released network, on the meta device (no compute)."""
     model = MODELS.build(lfd_cfg()).eval().to('meta')
     x = torch.empty(1, 3, *hw, device='meta')
     detail, context = model.backbone(x)
@@ -164,7 +166,7 @@ def test_config_options():
 
 
 def test_keep_biases_before_bn(model):
-    """Spec parity trap: every 1x1 conv before a BN keeps its bias."""
+    """Parity trap: every 1x1 conv before a BN keeps its bias (as released)."""
     bb, head = model.backbone, model.decode_head
     convs = [bb.detail_adjust.conv, head.fusion_attention[0].conv,
              head.cls_conv.conv] + [b.pw.conv for b in bb.aggregation]

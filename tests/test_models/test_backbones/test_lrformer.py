@@ -93,7 +93,7 @@ def test_backbone_structure():
 
 
 def test_backbone_param_counts():
-    """Backbone-only counts measured from the release (spec section 7)."""
+    """Backbone-only counts measured from the release."""
     expected = {'t': 11269992, 's': 27861280, 'b': 59993192, 'l': 99306000,
                 'xl': 184721344}
     for arch, count in expected.items():

@@ -79,7 +79,7 @@ def test_stdc_equals_mmseg_stdcnet_on_shared_strides():
     ('STDCNet2', 9_348_768, 12_474_016),
 ])
 def test_stdc_param_counts(stdc_type, expected, with_head):
-    # spec 4.2: mmseg structure 5,318,304 / 9,348,768; the released model's
+    # measured: mmseg structure 5,318,304 / 9,348,768; the released model's
     # unused ImageNet classifier adds 3,125,248
     assert n_params(build(dict(type='STDCNetSF', stdc_type=stdc_type))) \
         == expected

@@ -85,7 +85,7 @@ def test_nothing_kept_returns_zero_not_nan():
 
 
 def test_same_as_mmseg_ohem_cross_entropy():
-    """Spec A2 (measured): equal to mmseg's OhemCrossEntropy when kept > 0."""
+    """Equal to mmseg's OhemCrossEntropy when kept > 0."""
     from mmseg.models.losses import OhemCrossEntropy
     g = torch.Generator().manual_seed(7)
     logits = torch.randn(2, 2, 30, 30, generator=g)

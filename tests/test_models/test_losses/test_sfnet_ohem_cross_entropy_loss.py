@@ -11,7 +11,8 @@ from mmseg_ext.models.losses import sfnet_ohem_cross_entropy
 
 def reference_ohem(logits, label, thresh, min_kept, ignore_index=255,
                    class_weight=None):
-    """Spec section 5.1 written out literally with numpy (float64)."""
+    """The released ``OhemCrossEntropy2dTensor`` (lxtGH/SFSegNets @ ba475ba,
+    ``loss.py``) written out literally with numpy (float64)."""
     x = logits.detach().double().numpy()
     y = label.numpy().astype(np.int64)
     n, c, h, w = x.shape

@@ -118,8 +118,9 @@ def test_parity_full_model(parity, name, optimized):
 
 
 @pytest.mark.parametrize('name,used,total', [
-    # released totals (spec section 6): STDC keeps an unused ImageNet
-    # classifier (3,125,248) and the Lite head an unused DSN head (150,291)
+    # released totals (measured from lxtGH/SFSegNets @ ba475ba): STDC keeps
+    # an unused ImageNet classifier (3,125,248) and the Lite head an unused
+    # DSN head (150,291)
     ('sfnet_lite_stdc1', 9_709_162 - 3_125_248 - 150_291, 9_709_162),
     ('sfnet_df2', 17_876_467, 17_876_467),
 ])
