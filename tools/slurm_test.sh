@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Slurm testing (mmseg 1.x arguments):
-#   [GPUS=8] [GPUS_PER_NODE=8] bash tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py args]
+#   [GPUS=8] [GPUS_PER_NODE=4] bash tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py args]
 # One task per GPU; srun spreads GPUS tasks over ceil(GPUS / GPUS_PER_NODE)
 # nodes and mmengine reads rank, world size and the master node from Slurm.
-# Environment: GPUS (4), GPUS_PER_NODE (min(GPUS, 8)), CPUS_PER_TASK (5),
+# Environment: GPUS (4), GPUS_PER_NODE (min(GPUS, 4)), CPUS_PER_TASK (5),
 # SRUN_ARGS (extra srun options, split on spaces), PORT (mmengine's
 # default 29500 when unset), PYTHON (python).
 if [ $# -lt 4 ]; then
@@ -16,7 +16,7 @@ CONFIG=$3
 CHECKPOINT=$4
 PY_ARGS=("${@:5}")
 GPUS=${GPUS:-4}
-GPUS_PER_NODE=${GPUS_PER_NODE:-$((GPUS < 8 ? GPUS : 8))}
+GPUS_PER_NODE=${GPUS_PER_NODE:-$((GPUS < 4 ? GPUS : 4))}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}
 SRUN_ARGS=${SRUN_ARGS:-""}
 PYTHON=${PYTHON:-python}

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Slurm training (mmseg 1.x arguments):
-#   [GPUS=8] [GPUS_PER_NODE=8] bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [train.py args]
+#   [GPUS=8] [GPUS_PER_NODE=4] bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [train.py args]
 # One task per GPU; srun spreads GPUS tasks over ceil(GPUS / GPUS_PER_NODE)
 # nodes and mmengine reads rank, world size and the master node from Slurm.
-# Environment: GPUS (4), GPUS_PER_NODE (min(GPUS, 8)), CPUS_PER_TASK (5),
+# Environment: GPUS (4), GPUS_PER_NODE (min(GPUS, 4)), CPUS_PER_TASK (5),
 # SRUN_ARGS (extra srun options, split on spaces), PORT (mmengine's
 # default 29500 when unset), PYTHON (python).
 if [ $# -lt 3 ]; then
@@ -15,7 +15,7 @@ JOB_NAME=$2
 CONFIG=$3
 PY_ARGS=("${@:4}")
 GPUS=${GPUS:-4}
-GPUS_PER_NODE=${GPUS_PER_NODE:-$((GPUS < 8 ? GPUS : 8))}
+GPUS_PER_NODE=${GPUS_PER_NODE:-$((GPUS < 4 ? GPUS : 4))}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}
 SRUN_ARGS=${SRUN_ARGS:-""}
 PYTHON=${PYTHON:-python}

@@ -209,10 +209,28 @@ def test_slurm_scripts_forward_arguments(tool, tmp_path):
             if line.startswith('ARG ')]
     script = 'train.py' if tool == 'slurm_train.sh' else 'test.py'
     assert args == [
-        '-p', 'part', '--job-name=job', '--gres=gpu:8', '--ntasks=16',
-        '--ntasks-per-node=8', '--cpus-per-task=5', '--kill-on-bad-exit=1',
+        '-p', 'part', '--job-name=job', '--gres=gpu:4', '--ntasks=16',
+        '--ntasks-per-node=4', '--cpus-per-task=5', '--kill-on-bad-exit=1',
         '--quotatype=auto', '--time=1', sys.executable, '-u',
         osp.join(REPO, 'tools', script), *positional[2:], '--launcher=slurm',
         '--cfg-options', 'a=b c'
     ]
     assert 'MASTER_PORT 29777' in proc.stdout
+
+
+def test_slurm_asks_no_more_gpus_per_node_than_tasks(tmp_path):
+    bin_dir = tmp_path / 'bin'
+    bin_dir.mkdir()
+    make_stub(bin_dir / 'srun', 'printf "ARG %s\\n" "$@"\n')
+    env = base_env(GPUS='2')
+    env['PATH'] = f'{bin_dir}{os.pathsep}{env["PATH"]}'
+    proc = subprocess.run(['bash', 'tools/slurm_train.sh', 'p', 'j', 'c.py'],
+                          cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert 'ARG --gres=gpu:2' in proc.stdout
+    assert 'ARG --ntasks-per-node=2' in proc.stdout
+    proc = subprocess.run(['bash', 'tools/slurm_train.sh', 'p', 'j'],
+                          cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 2 and 'usage:' in proc.stderr
