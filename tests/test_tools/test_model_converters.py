@@ -129,7 +129,8 @@ def test_lfd2mmseg_cli(tmp_path):
 
 # ------------------------------------------------------------ LRFormer
 def lrformer_model(**backbone):
-    return dict(type='EncoderDecoder', backbone=dict(TINY_BACKBONE, **backbone),
+    return dict(type='EncoderDecoder',
+                backbone=dict(TINY_BACKBONE, **backbone),
                 decode_head=dict(type='FCNHead', in_channels=64, channels=8,
                                  num_convs=1, num_classes=3))
 
