@@ -13,10 +13,10 @@ Common helpers
     model a config builds).
 
 Families
-    * LFD (``HUST-SLOW/LFD``, ``zhouhuan-hust/LFD_RoadSeg``):
-      :func:`convert_lfd`.
-    * LRFormer (the LRFormer release, ImageNet and mmseg checkpoints):
-      :func:`convert_lrformer`.
+    * LFD (``HUST-SLOW/LFD`` @ 2b648c6, ``zhouhuan-hust/LFD_RoadSeg`` @
+      16b0f546): :func:`convert_lfd`.
+    * LRFormer (``yuhuan-wu/LRFormer`` @ 59f2764, ImageNet and mmseg
+      checkpoints): :func:`convert_lrformer`.
     * SFNet / SFNet-Lite (``lxtGH/SFSegNets`` @ ba475ba): segmentation models
       and ImageNet ResNet-D files, :func:`convert_sfnet`; its STDC / DFNet
       backbones, :func:`convert_stdc_keys`, :func:`convert_dfnet_keys` and
@@ -34,6 +34,7 @@ from collections import OrderedDict
 from typing import Iterable, List, Mapping, Optional, Tuple
 
 import torch
+
 
 class CheckpointConversionError(KeyError):
     """Unknown or missing keys; the message lists them."""
