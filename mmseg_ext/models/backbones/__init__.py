@@ -3,3 +3,4 @@ from .stdc_sfnet import STDCNetSF  # noqa: F401
 from .resnet_d import ResNetD  # noqa: F401
 from .lrformer import LRFormer  # noqa: F401
 from .lfd_backbone import LFDBackbone  # noqa: F401
+from .dabnet import DABNet  # noqa: F401

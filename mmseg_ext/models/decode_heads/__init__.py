@@ -2,3 +2,4 @@ from .sfnet_head import SFNetHead  # noqa: F401
 from .sfnet_lite_head import SFNetLiteHead  # noqa: F401
 from .lr_head import LRHead  # noqa: F401
 from .lfd_head import LFDHead  # noqa: F401
+from .thin_cls_head import ThinClsHead  # noqa: F401

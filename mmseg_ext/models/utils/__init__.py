@@ -2,3 +2,5 @@ from .flow_warp import flow_warp  # noqa: F401
 from .flow_alignment import FlowAlignmentModule, GatedDualFlowAlignmentModule  # noqa: F401,E501
 from .sfnet_ppm import SFNetPPM  # noqa: F401
 from .lr_attention import LRSelfAttention, LRSelfAttention2d  # noqa: F401
+from .conv_bn_act import ConvBNAct, DWConvBNAct, PWConvBNAct, DSConvBNAct, DeConvBNAct, build_act  # noqa: F401,E501
+from .enet_initial_block import ENetInitialBlock  # noqa: F401
