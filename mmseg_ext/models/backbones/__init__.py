@@ -4,3 +4,4 @@ from .resnet_d import ResNetD  # noqa: F401
 from .lrformer import LRFormer  # noqa: F401
 from .lfd_backbone import LFDBackbone  # noqa: F401
 from .dabnet import DABNet  # noqa: F401
+from .edanet import EDANet  # noqa: F401
