@@ -5,3 +5,4 @@ from .lrformer import LRFormer  # noqa: F401
 from .lfd_backbone import LFDBackbone  # noqa: F401
 from .dabnet import DABNet  # noqa: F401
 from .edanet import EDANet  # noqa: F401
+from .esnet import ESNet  # noqa: F401
