@@ -6,3 +6,4 @@ from .lfd_backbone import LFDBackbone  # noqa: F401
 from .dabnet import DABNet  # noqa: F401
 from .edanet import EDANet  # noqa: F401
 from .esnet import ESNet  # noqa: F401
+from .cfpnet import CFPNet  # noqa: F401
