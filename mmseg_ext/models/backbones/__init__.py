@@ -7,3 +7,4 @@ from .dabnet import DABNet  # noqa: F401
 from .edanet import EDANet  # noqa: F401
 from .esnet import ESNet  # noqa: F401
 from .cfpnet import CFPNet  # noqa: F401
+from .contextnet import ContextNet  # noqa: F401
