@@ -8,3 +8,4 @@ from .edanet import EDANet  # noqa: F401
 from .esnet import ESNet  # noqa: F401
 from .cfpnet import CFPNet  # noqa: F401
 from .contextnet import ContextNet  # noqa: F401
+from .mininet import MiniNet  # noqa: F401
