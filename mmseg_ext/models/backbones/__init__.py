@@ -9,3 +9,4 @@ from .esnet import ESNet  # noqa: F401
 from .cfpnet import CFPNet  # noqa: F401
 from .contextnet import ContextNet  # noqa: F401
 from .mininet import MiniNet  # noqa: F401
+from .mininetv2 import MiniNetV2  # noqa: F401
