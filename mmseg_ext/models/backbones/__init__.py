@@ -10,3 +10,4 @@ from .cfpnet import CFPNet  # noqa: F401
 from .contextnet import ContextNet  # noqa: F401
 from .mininet import MiniNet  # noqa: F401
 from .mininetv2 import MiniNetV2  # noqa: F401
+from .fpenet import FPENet  # noqa: F401
