@@ -11,3 +11,4 @@ from .contextnet import ContextNet  # noqa: F401
 from .mininet import MiniNet  # noqa: F401
 from .mininetv2 import MiniNetV2  # noqa: F401
 from .fpenet import FPENet  # noqa: F401
+from .fddwnet import FDDWNet  # noqa: F401
