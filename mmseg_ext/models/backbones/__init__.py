@@ -12,3 +12,4 @@ from .mininet import MiniNet  # noqa: F401
 from .mininetv2 import MiniNetV2  # noqa: F401
 from .fpenet import FPENet  # noqa: F401
 from .fddwnet import FDDWNet  # noqa: F401
+from .fssnet import FSSNet  # noqa: F401
