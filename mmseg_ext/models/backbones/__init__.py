@@ -13,3 +13,4 @@ from .mininetv2 import MiniNetV2  # noqa: F401
 from .fpenet import FPENet  # noqa: F401
 from .fddwnet import FDDWNet  # noqa: F401
 from .fssnet import FSSNet  # noqa: F401
+from .adscnet import ADSCNet  # noqa: F401
