@@ -186,10 +186,25 @@ def test_channels_last_option_and_errors():
 
 
 def test_idempotent_and_model_wrapper():
-    from mmengine.model import MMDistributedDataParallel  # noqa: F401
     model = _build('sfnet_lite_r18')
     x = torch.randn(1, 3, 64, 64)
-    optimize_for_inference(model)
+    wrapped = nn.DataParallel(model)  # a model wrapper: the inner model
+    assert optimize_for_inference(wrapped) is wrapped  # is transformed
+    assert not _bn_names(model)
     once = _logits(model, x)
     optimize_for_inference(model)  # nothing left to fold: same model
     assert torch.equal(_logits(model, x), once)
+
+
+def test_channels_last_skipped_off_cpu_is_logged(caplog):
+    """A model not on the CPU keeps its layout by default, and says why."""
+    module = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4)).to('meta')
+    logger = logging.getLogger('test_inference_transform.meta')
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        optimize_for_inference(module, logger=logger)
+    msgs = [r.getMessage() for r in caplog.records]
+    assert any('channels_last not applied' in m and 'not (only) on the CPU'
+               in m for m in msgs)
+    assert isinstance(module[1], nn.Identity)
+    assert not module[0].weight.is_contiguous(
+        memory_format=torch.channels_last)
