@@ -23,10 +23,12 @@ inference run the same modules). For deployment-style inference,
    other strides).
 
 Fused conv + activation kernels are not used: eager PyTorch offers them
-only through private oneDNN operators or through a
-compiler (``torch.compile``), which this transform does not call; that
-is logged once per call. Every optimisation that cannot apply is logged
-(mmengine ``print_log``) with the reason; nothing falls back silently.
+only through private oneDNN operators or through ``torch.compile``, which
+this transform does not call (with freezing it was about 13% faster than
+this transform on LFD at one fixed input size, after about 40 s of
+compilation per input shape on 2 CPU threads); that is logged once per
+call. Every optimisation that cannot apply is logged (mmengine
+``print_log``) with the reason; nothing falls back silently.
 
 Outputs equal the untransformed model's up to float rounding (about 1e-6
 relative). The result is for inference only: the folded model has no BN
