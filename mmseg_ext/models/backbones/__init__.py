@@ -14,3 +14,4 @@ from .fpenet import FPENet  # noqa: F401
 from .fddwnet import FDDWNet  # noqa: F401
 from .fssnet import FSSNet  # noqa: F401
 from .adscnet import ADSCNet  # noqa: F401
+from .aglnet import AGLNet  # noqa: F401

@@ -4,3 +4,5 @@ from .sfnet_ppm import SFNetPPM  # noqa: F401
 from .lr_attention import LRSelfAttention, LRSelfAttention2d  # noqa: F401
 from .conv_bn_act import ConvBNAct, DWConvBNAct, PWConvBNAct, DSConvBNAct, DeConvBNAct, build_act  # noqa: F401,E501
 from .enet_initial_block import ENetInitialBlock  # noqa: F401
+from .channel_shuffle import channel_shuffle  # noqa: F401
+from .ss_nbt_unit import SSnbtUnit  # noqa: F401
