@@ -37,6 +37,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct, DWConvBNAct
+from ..utils.size_check import check_divisible
 
 
 class ADSCModule(nn.Module):
@@ -123,6 +124,7 @@ class ADSCNet(BaseModule):
         self.out_channels = 32
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 8, 'adscnet.py')
         x1 = self.conv1(self.conv0(x))
         x4 = self.conv2_4(x1)
         x = self.ddcc(self.conv5(x4))

@@ -40,6 +40,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.size_check import check_divisible
 from ..utils.ss_nbt_unit import SSnbtUnit
 
 
@@ -162,6 +163,7 @@ class AGLNet(BaseModule):
         self.out_channels = 32
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 8, 'aglnet.py')
         s1 = self.layer2_4(self.layer1(x))
         s2 = self.layer6_7(self.layer5(s1))
         x = self.layer17(self.layer9_16(self.layer8(s2)))

@@ -36,6 +36,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.size_check import check_divisible
 
 
 class FeaturePyramidChannel(nn.Module):
@@ -138,6 +139,7 @@ class CFPNet(BaseModule):
         self.out_channels = 128 + c
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 8, 'cfpnet.py')
         x_d2, x_d4, x_d8 = (
             F.interpolate(x, scale_factor=s, mode='bilinear',
                           align_corners=True) for s in (0.5, 0.25, 0.125))

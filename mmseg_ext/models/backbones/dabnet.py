@@ -23,7 +23,7 @@ DAB module (channels ``C``, dilation ``d``; every conv is conv-BN-act)::
     y = x + conv1x1(C/2 -> C)(dw3x1.dw1x3(h) + dw3x1_d.dw1x3_d(h))
 
 Output: ``(s3,)`` with ``s3`` of shape ``B x (256 + in_channels) x H/8 x
-W/8``. Inputs should be multiples of 8.
+W/8`` (any input size: every branch rounds up alike).
 """
 from typing import Optional, Tuple
 

@@ -31,6 +31,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, build_act
+from ..utils.size_check import check_divisible
 
 
 class EDADownsample(nn.Module):
@@ -117,5 +118,6 @@ class EDANet(BaseModule):
         self.out_channels = c2 // 2 + k * len(dilations2)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 8, 'edanet.py')
         x = self.stage2(self.stage2_d(self.stage1(x)))
         return (self.stage3(self.stage3_d(x)), )

@@ -27,6 +27,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct, DWConvBNAct, build_act
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.size_check import check_divisible
 
 
 class EERMUnit(nn.Module):
@@ -84,6 +85,7 @@ class FDDWNet(BaseModule):
         self.out_channels = 16
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 8, 'fddwnet.py')
         r = self.layer3_7(self.layer2(self.layer1(x)))
         x = self.layer17_24(self.layer9_16(self.layer8(r)))
         x = self.layer26_27(self.layer25(x)) + r

@@ -35,6 +35,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DWConvBNAct
+from ..utils.size_check import check_divisible
 
 
 class FPEBlock(nn.Module):
@@ -138,6 +139,7 @@ class FPENet(BaseModule):
         self.out_channels = 32
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 8, 'fpenet.py')
         x1 = self.stage1(x)
         x2 = self.stage2(self.stage2_0(x1))
         x3 = self.stage3(self.stage3_0(x2))

@@ -31,6 +31,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct, build_act
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.size_check import check_divisible
 
 
 class FSSFactorizedBlock(nn.Module):
@@ -139,6 +140,7 @@ class FSSNet(BaseModule):
         self.out_channels = 16
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 8, 'fssnet.py')
         d1 = self.down1(self.init_block(x))
         d2 = self.down2(self.factorized(d1))
         x = self.bottleneck2(self.up2(self.dilated(d2), d2))

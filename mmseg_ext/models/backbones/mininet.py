@@ -32,6 +32,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import DeConvBNAct, DSConvBNAct, build_act
+from ..utils.size_check import check_divisible
 
 
 def _dw(channels, kernel, dilation):
@@ -100,6 +101,7 @@ class MiniNet(BaseModule):
         self.out_channels = 24
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 64, 'mininet.py')
         d1 = self.down1(x)
         d2 = self.down2(d1)
         d3 = self.down3(d2)

@@ -28,6 +28,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import DeConvBNAct, DWConvBNAct, PWConvBNAct
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.size_check import check_divisible
 
 
 class MultiDilationDSConv(nn.Module):
@@ -93,6 +94,7 @@ class MiniNetV2(BaseModule):
         self.out_channels = 64
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
+        check_divisible(x, 8, 'mininetv2.py')
         x_ref = self.ref(x)
         x = self.m1_10(self.d1_2(x))
         x = self.feature_extractor(self.d3(x))

@@ -6,3 +6,4 @@ from .conv_bn_act import ConvBNAct, DWConvBNAct, PWConvBNAct, DSConvBNAct, DeCon
 from .enet_initial_block import ENetInitialBlock  # noqa: F401
 from .channel_shuffle import channel_shuffle  # noqa: F401
 from .ss_nbt_unit import SSnbtUnit  # noqa: F401
+from .size_check import check_divisible  # noqa: F401
