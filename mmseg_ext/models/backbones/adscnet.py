@@ -37,6 +37,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct, DWConvBNAct
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 
 
@@ -100,11 +101,14 @@ class ADSCNet(BaseModule):
         in_channels (int): Image channels. Default 3.
         act_cfg (dict | None): Activation of the ADSC modules and the stem.
             Default ReLU6.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3,
                  act_cfg: Optional[dict] = dict(type='ReLU6'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         a = act_cfg
@@ -122,6 +126,8 @@ class ADSCNet(BaseModule):
             ADSCModule(64, 1, act_cfg=a), DeConvBNAct(64, 32))
         self.up3 = nn.Sequential(ADSCModule(32, 1, act_cfg=a))
         self.out_channels = 32
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 8, 'adscnet.py')

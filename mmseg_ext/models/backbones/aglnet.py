@@ -40,6 +40,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 from ..utils.ss_nbt_unit import SSnbtUnit
 
@@ -142,12 +143,15 @@ class AGLNet(BaseModule):
         dilations (Sequence[int]): Dilations of the 8 stride-8 units.
             Default ``(1, 2, 5, 9, 2, 5, 9, 17)``.
         act_cfg (dict | None): Activation. Default ReLU.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3,
                  dilations: Sequence[int] = (1, 2, 5, 9, 2, 5, 9, 17),
                  act_cfg: Optional[dict] = dict(type='ReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         a = act_cfg
@@ -161,6 +165,8 @@ class AGLNet(BaseModule):
         self.layer18 = GAUM(64, 128, 64, a)
         self.layer19 = GAUM(32, 64, 32, a)
         self.out_channels = 32
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 8, 'aglnet.py')

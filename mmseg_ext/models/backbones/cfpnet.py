@@ -36,6 +36,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 
 
@@ -114,12 +115,15 @@ class CFPNet(BaseModule):
         dilations (Sequence[int]): Rates ``r`` of the ``n + m`` modules.
             Default ``(2, 2, 4, 4, 8, 8, 16, 16)``.
         act_cfg (dict | None): Activation. Default PReLU (one slope).
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3, n: int = 2, m: int = 6,
                  dilations: Sequence[int] = (2, 2, 4, 4, 8, 8, 16, 16),
                  act_cfg: Optional[dict] = dict(type='PReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         if len(dilations) != n + m:
@@ -137,6 +141,8 @@ class CFPNet(BaseModule):
         self.cfp2 = nn.Sequential(
             *[CFPModule(128, d, act_cfg=act_cfg) for d in dilations[n:]])
         self.out_channels = 128 + c
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 8, 'cfpnet.py')

@@ -27,6 +27,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import (ConvBNAct, DSConvBNAct, DWConvBNAct,
                                  PWConvBNAct, build_act)
+from ..utils.norm_layers import set_norm_layers
 
 
 class InvertedResidualCN(nn.Module):
@@ -124,11 +125,14 @@ class ContextNet(BaseModule):
         in_channels (int): Image channels. Default 3.
         channels (int): Width of both branches and the fusion. Default 128.
         act_cfg (dict | None): Activation. Default ReLU.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3, channels: int = 128,
                  act_cfg: Optional[dict] = dict(type='ReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         self.full_res_branch = ContextNetDetailBranch(
@@ -138,6 +142,8 @@ class ContextNet(BaseModule):
         self.feature_fusion = ContextNetFusion(channels, channels, channels,
                                                act_cfg)
         self.out_channels = channels
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         x_low = F.interpolate(x, scale_factor=0.25, mode='bilinear',

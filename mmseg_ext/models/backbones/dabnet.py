@@ -35,6 +35,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DWConvBNAct
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.norm_layers import set_norm_layers
 
 
 class DABModule(nn.Module):
@@ -80,12 +81,15 @@ class DABNet(BaseModule):
     Args:
         in_channels (int): Image channels. Default 3.
         act_cfg (dict | None): Activation. Default PReLU (one slope).
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None
             (PyTorch's default initialisation, as released).
     """
 
     def __init__(self, in_channels: int = 3,
                  act_cfg: Optional[dict] = dict(type='PReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         c = in_channels
@@ -99,6 +103,8 @@ class DABNet(BaseModule):
         self.layer11_12 = _dab_stack(128, 2, 8, act_cfg)
         self.layer13_14 = _dab_stack(128, 2, 16, act_cfg)
         self.out_channels = 128 * 2 + c
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         x_d2 = F.avg_pool2d(x, 3, 2, 1)

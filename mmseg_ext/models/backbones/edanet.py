@@ -31,6 +31,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, build_act
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 
 
@@ -100,6 +101,8 @@ class EDANet(BaseModule):
         dilations2 (Sequence[int]): Dilations of stage 3. Default
             ``(2, 2, 4, 4, 8, 8, 16, 16)``.
         act_cfg (dict | None): Activation. Default ReLU.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
@@ -107,6 +110,7 @@ class EDANet(BaseModule):
                  dilations1: Sequence[int] = (1, 1, 1, 2, 2),
                  dilations2: Sequence[int] = (2, 2, 4, 4, 8, 8, 16, 16),
                  act_cfg: Optional[dict] = dict(type='ReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         self.stage1 = EDADownsample(in_channels, 15, act_cfg)
@@ -116,6 +120,8 @@ class EDANet(BaseModule):
         self.stage3_d = ConvBNAct(c2, c2 // 2, 3, 2, act_cfg=act_cfg)
         self.stage3 = EDABlock(c2 // 2, k, dilations2, act_cfg)
         self.out_channels = c2 // 2 + k * len(dilations2)
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 8, 'edanet.py')

@@ -32,6 +32,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct, build_act
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.norm_layers import set_norm_layers
 
 
 def _factorized(channels, k, dilation, act_cfg, last_act):
@@ -90,11 +91,14 @@ class ESNet(BaseModule):
     Args:
         in_channels (int): Image channels. Default 3.
         act_cfg (dict | None): Activation. Default ReLU.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3,
                  act_cfg: Optional[dict] = dict(type='ReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
 
@@ -113,6 +117,8 @@ class ESNet(BaseModule):
         self.block5_up = DeConvBNAct(64, 16, act_cfg=act_cfg)
         self.block5 = fcus(16, 2, 3)
         self.out_channels = 16
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         x = self.block1(self.block1_down(x))

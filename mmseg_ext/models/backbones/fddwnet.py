@@ -27,6 +27,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct, DWConvBNAct, build_act
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 
 
@@ -59,11 +60,14 @@ class FDDWNet(BaseModule):
         in_channels (int): Image channels. Default 3.
         kernel_size (int): EERM kernel. Default 3.
         act_cfg (dict | None): Activation. Default ReLU.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3, kernel_size: int = 3,
                  act_cfg: Optional[dict] = dict(type='ReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         a = act_cfg
@@ -83,6 +87,8 @@ class FDDWNet(BaseModule):
         self.layer28 = DeConvBNAct(64, 16, act_cfg=a)
         self.layer29_30 = units(16, [1, 1])
         self.out_channels = 16
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 8, 'fddwnet.py')

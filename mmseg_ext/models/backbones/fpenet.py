@@ -35,6 +35,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DWConvBNAct
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 
 
@@ -117,11 +118,14 @@ class FPENet(BaseModule):
         q (int): FPE blocks at stride 8. Default 9.
         k (int): Expansion of the stride-4/8 blocks. Default 4.
         act_cfg (dict | None): Activation. Default ReLU.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3, p: int = 3, q: int = 9,
                  k: int = 4, act_cfg: Optional[dict] = dict(type='ReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         a = act_cfg
@@ -137,6 +141,8 @@ class FPENet(BaseModule):
         self.decoder2 = MEUModule(32, 64, 64, a)
         self.decoder1 = MEUModule(16, 64, 32, a)
         self.out_channels = 32
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 8, 'fpenet.py')

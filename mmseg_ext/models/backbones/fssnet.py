@@ -31,6 +31,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct, build_act
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 
 
@@ -120,11 +121,14 @@ class FSSNet(BaseModule):
     Args:
         in_channels (int): Image channels. Default 3.
         act_cfg (dict | None): Activation. Default PReLU (one slope).
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3,
                  act_cfg: Optional[dict] = dict(type='PReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         a = act_cfg
@@ -138,6 +142,8 @@ class FSSNet(BaseModule):
         self.up1 = FSSUpsamplingBlock(64, 16, a)
         self.bottleneck1 = _stack(FSSDilatedBlock, 16, [1, 1], a)
         self.out_channels = 16
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 8, 'fssnet.py')

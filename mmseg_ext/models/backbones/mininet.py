@@ -32,6 +32,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import DeConvBNAct, DSConvBNAct, build_act
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 
 
@@ -70,11 +71,14 @@ class MiniNet(BaseModule):
     Args:
         in_channels (int): Image channels. Default 3.
         act_cfg (dict | None): Activation. Default SELU.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
     def __init__(self, in_channels: int = 3,
                  act_cfg: Optional[dict] = dict(type='SELU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         a = act_cfg
@@ -99,6 +103,8 @@ class MiniNet(BaseModule):
         self.up3 = DeConvBNAct(48 * 2, 24, act_cfg=a)
         self.up2 = DeConvBNAct(24 * 2, 12, act_cfg=a)
         self.out_channels = 24
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 64, 'mininet.py')

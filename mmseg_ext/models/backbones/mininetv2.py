@@ -28,6 +28,7 @@ from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import DeConvBNAct, DWConvBNAct, PWConvBNAct
 from ..utils.enet_initial_block import ENetInitialBlock
+from ..utils.norm_layers import set_norm_layers
 from ..utils.size_check import check_divisible
 
 
@@ -70,6 +71,8 @@ class MiniNetV2(BaseModule):
         feat_dt (Sequence[int]): Dilations of the 16 stride-8 modules.
             Default ``(1, 2, 1, 4, 1, 8, 1, 16, 1, 1, 1, 2, 1, 4, 1, 8)``.
         act_cfg (dict | None): Activation. Default ReLU.
+        norm_cfg (dict | None): Norm of every block (e.g. ``SyncBN``);
+            keys stay the release's. Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
@@ -77,6 +80,7 @@ class MiniNetV2(BaseModule):
                  feat_dt: Sequence[int] = (1, 2, 1, 4, 1, 8, 1, 16, 1, 1, 1,
                                            2, 1, 4, 1, 8),
                  act_cfg: Optional[dict] = dict(type='ReLU'),
+                 norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg=None):
         super().__init__(init_cfg)
         a = act_cfg
@@ -92,6 +96,8 @@ class MiniNetV2(BaseModule):
         self.up1 = DeConvBNAct(128, 64, act_cfg=a)
         self.m26_29 = _md_stack(64, [1] * 4, a)
         self.out_channels = 64
+        if norm_cfg is not None and norm_cfg != dict(type='BN'):
+            set_norm_layers(self, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         check_divisible(x, 8, 'mininetv2.py')

@@ -7,3 +7,4 @@ from .enet_initial_block import ENetInitialBlock  # noqa: F401
 from .channel_shuffle import channel_shuffle  # noqa: F401
 from .ss_nbt_unit import SSnbtUnit  # noqa: F401
 from .size_check import check_divisible  # noqa: F401
+from .norm_layers import set_norm_layers  # noqa: F401
