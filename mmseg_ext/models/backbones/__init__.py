@@ -15,3 +15,4 @@ from .fddwnet import FDDWNet  # noqa: F401
 from .fssnet import FSSNet  # noqa: F401
 from .adscnet import ADSCNet  # noqa: F401
 from .aglnet import AGLNet  # noqa: F401
+from .regseg import RegSeg  # noqa: F401

@@ -1,0 +1,39 @@
+"""RegSeg (zh320 layout): build, train step, counts and parity."""
+import pytest
+import torch
+
+from .zh320_checks import (build, check_bad_key, check_counts,
+                           check_forward_backward, check_parity,
+                           segmentor_cfg)
+
+NAME = 'zh320_regseg'
+CFG = segmentor_cfg(dict(type='RegSeg'), dict(type='RegSegHead'))
+
+
+def test_forward_backward():
+    model = check_forward_backward(CFG)
+    feats = model.backbone(torch.zeros(1, 3, 64, 128))
+    assert [tuple(f.shape[1:]) for f in feats] == [(48, 16, 32), (128, 8, 16),
+                                                   (320, 2, 4)]
+
+
+def test_bad_config():
+    with pytest.raises(ValueError, match='regseg.py: dilations'):
+        build(segmentor_cfg(dict(type='RegSeg', dilations=[[1, 1]]),
+                            dict(type='RegSegHead')))
+    model = build(CFG)
+    with pytest.raises(ValueError, match='regseg.py: .*multiples of 32'):
+        model.backbone(torch.zeros(1, 3, 48, 64))
+
+
+def test_counts(parity):
+    check_counts(CFG, parity, NAME)
+
+
+@pytest.mark.parametrize('optimized', [False, True])
+def test_parity(parity, optimized):
+    check_parity(CFG, parity, NAME, optimized)
+
+
+def test_converter_rejects_unknown_keys(parity):
+    check_bad_key(CFG, parity, NAME)
