@@ -15,14 +15,17 @@ coloured blobs) and cracks (dark branching random walks); on the object they
 stay on the ring. Everything is drawn with numpy from the seed (one
 ``SeedSequence`` per image), so the same seed gives byte-identical PNGs.
 Default size: 128x128, 15 train good, 5 test good and 6 test images per
-defect type per category (~110 images, ~3 MB).
+defect type per category (~110 images, ~3 MB). A progress bar goes to
+stderr unless ``--quiet``; it does not change the files.
 """
 import argparse
 import os
 import os.path as osp
+import sys
 from typing import Callable, Dict, Tuple
 
 import numpy as np
+from mmengine.utils import ProgressBar
 from PIL import Image
 
 #: category -> (kind, defect types)
@@ -241,28 +244,48 @@ def _save(array: np.ndarray, path: str) -> None:
 
 def generate(out: str, seed: int = 0, size: int = 128, num_train: int = 15,
              num_test_good: int = 5, num_per_defect: int = 6,
-             categories=None) -> Dict[str, int]:
-    """Write the demo tree under ``out``; return image counts per category."""
-    counts = {}
-    for category in categories or CATEGORIES:
+             categories=None, progress: bool = False) -> Dict[str, int]:
+    """Write the demo tree under ``out``; return image counts per category.
+
+    With ``progress`` a progress bar (one step per image) goes to stderr;
+    the files are the same either way.
+    """
+    categories = list(categories or CATEGORIES)
+    for category in categories:
         if category not in CATEGORIES:
             raise ValueError(f'unknown demo category {category!r}; choose '
                              f'from {sorted(CATEGORIES)}')
+    counts = {
+        category: (num_train + num_test_good +
+                   num_per_defect * len(CATEGORIES[category][1]))
+        for category in categories
+    }
+    bar = ProgressBar(sum(counts.values()), file=sys.stderr) \
+        if progress else None
+
+    def step():
+        if bar is not None:
+            bar.update()
+
+    for category in categories:
         root = osp.join(out, category)
         for i in range(num_train):
             img, _ = make_image(seed, category, i, None, size)
             _save(img, osp.join(root, 'train', 'good', f'{i:03d}.png'))
+            step()
         for i in range(num_test_good):
             img, _ = make_image(seed, category, 1000 + i, None, size)
             _save(img, osp.join(root, 'test', 'good', f'{i:03d}.png'))
+            step()
         for defect in CATEGORIES[category][1]:
             for i in range(num_per_defect):
                 img, mask = make_image(seed, category, i, defect, size)
                 _save(img, osp.join(root, 'test', defect, f'{i:03d}.png'))
                 _save(mask, osp.join(root, 'ground_truth', defect,
                                      f'{i:03d}_mask.png'))
-        counts[category] = (num_train + num_test_good +
-                            num_per_defect * len(CATEGORIES[category][1]))
+                step()
+    if bar is not None:
+        sys.stderr.write('\n')
     return counts
 
 
@@ -275,10 +298,14 @@ def main(argv=None) -> None:
     parser.add_argument('--num-test-good', type=int, default=5)
     parser.add_argument('--num-per-defect', type=int, default=6)
     parser.add_argument('--categories', nargs='+', default=None)
+    parser.add_argument('--quiet', action='store_true',
+                        help='print nothing (no progress bar either)')
     args = parser.parse_args(argv)
     counts = generate(args.out, args.seed, args.size, args.num_train,
                       args.num_test_good, args.num_per_defect,
-                      args.categories)
+                      args.categories, progress=not args.quiet)
+    if args.quiet:
+        return
     print(f'anomaly demo: {sum(counts.values())} images in {args.out} '
           f'({", ".join(f"{k}: {v}" for k, v in counts.items())})')
 
