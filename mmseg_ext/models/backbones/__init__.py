@@ -16,3 +16,4 @@ from .fssnet import FSSNet  # noqa: F401
 from .adscnet import ADSCNet  # noqa: F401
 from .aglnet import AGLNet  # noqa: F401
 from .regseg import RegSeg  # noqa: F401
+from .canet import CANet  # noqa: F401

@@ -4,3 +4,4 @@ from .lr_head import LRHead  # noqa: F401
 from .lfd_head import LFDHead  # noqa: F401
 from .thin_cls_head import ThinClsHead  # noqa: F401
 from .regseg_head import RegSegHead  # noqa: F401
+from .canet_head import CANetHead  # noqa: F401
