@@ -5,3 +5,4 @@ from .lfd_head import LFDHead  # noqa: F401
 from .thin_cls_head import ThinClsHead  # noqa: F401
 from .regseg_head import RegSegHead  # noqa: F401
 from .canet_head import CANetHead  # noqa: F401
+from .liteseg_head import LiteSegHead  # noqa: F401
