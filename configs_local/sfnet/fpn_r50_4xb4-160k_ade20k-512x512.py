@@ -1,5 +1,5 @@
 """Semantic-FPN R50 on ADE20K: the baseline of the SFNet paper's Table 18
-(paper numbers are not in our spec; not reproduced here).
+(paper numbers are not reproduced here).
 
 mmseg's own ``sem_fpn/fpn_r50_4xb4-160k_ade20k-512x512.py`` unchanged
 (ResNetV1c-50 from ``open-mmlab://resnet50_v1c``, FPN neck + FPNHead, SGD

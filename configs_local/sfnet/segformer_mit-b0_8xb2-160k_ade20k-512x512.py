@@ -1,5 +1,5 @@
 """SegFormer-B0 on ADE20K: the baseline of the SFNet paper's Table 19 (paper
-numbers are not in our spec; not reproduced here).
+numbers are not reproduced here).
 
 mmseg's own ``segformer/segformer_mit-b0_8xb2-160k_ade20k-512x512.py``
 unchanged (MiT-B0 ``MixVisionTransformer`` from mmseg's converted ImageNet

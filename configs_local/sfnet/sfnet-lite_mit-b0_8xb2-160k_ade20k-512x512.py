@@ -1,5 +1,5 @@
 """SFNet-Lite on MiT-B0 (mmseg ``MixVisionTransformer``), ADE20K (SFNet
-paper Table 19; paper numbers are not in our spec; not reproduced here).
+paper Table 19; paper numbers are not reproduced here).
 
 mmseg's SegFormer-B0 ADE20K recipe (``segformer_mit-b0_8xb2-160k_ade20k-
 512x512.py``: MiT-B0 ImageNet init, AdamW 6e-5, head lr x10, no decay on

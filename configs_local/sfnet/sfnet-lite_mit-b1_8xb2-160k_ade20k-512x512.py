@@ -1,5 +1,5 @@
 """SFNet-Lite on MiT-B1 (mmseg ``MixVisionTransformer``), ADE20K (SFNet
-paper Table 19; paper numbers are not in our spec; not reproduced here).
+paper Table 19; paper numbers are not reproduced here).
 
 As ``sfnet-lite_mit-b0_8xb2-160k_ade20k-512x512.py`` with MiT-B1 (embed
 dims 64, mmseg's converted ImageNet checkpoint as in

@@ -1,5 +1,5 @@
 """SFNet-Lite (Lite aligned decoder, GD-FAM) on ResNet-50, ADE20K (SFNet
-paper Table 18; paper numbers are not in our spec; not reproduced here).
+paper Table 18; paper numbers are not reproduced here).
 
 The Semantic-FPN baseline ``fpn_r50_4xb4-160k_ade20k-512x512.py`` (mmseg's
 recipe: ResNetV1c-50 from ``open-mmlab://resnet50_v1c``, SGD 0.01, wd 5e-4,

@@ -7,7 +7,8 @@ Follows the released script ``scripts/bdd/train_bdd_sfnet_v2_stdc_v2.sh``
 momentum 0.9, wd 1e-4, poly 1.0; crop 1024x1024, scale 0.5-2.0, flip, colour
 jitter; no class-uniform wrapper: the script sets pct 0.5, but 720x1280 BDD
 images hold no full 1024 tile, so the released sampling finds no centroid
-and is uniform (spec 5.3); OHEM 0.7 / 100k (CriterionSFNet, --fpn_dsn_loss).
+and is uniform (datasets/uniform.py); OHEM 0.7 / 100k (CriterionSFNet,
+--fpn_dsn_loss).
 
 Paper (not reproduced here): Table 6: 59.4 val.
 

@@ -9,7 +9,7 @@ trained with the same OHEM, weight 1.0.
 momentum 0.9, wd 1e-4, poly 1.0; crop 1024x1024, scale 0.5-2.0, flip, colour
 jitter; class-uniform sampling pct 0.5 (tile 1024), epoch list rebuilt every
 186 iterations; OHEM 0.7 / 100k (CriterionSFNet, --fpn_dsn_loss). The
-released script builds AlignedDFnetv1_FPNDSN by mistake (spec 9 #9); this
+released script builds AlignedDFnetv1_FPNDSN by mistake (a typo); this
 config builds DFNet v2.
 
 Paper (not reproduced here): README checkpoint 75.8 val; Table 11 +FAM 75.8

@@ -3,8 +3,9 @@
 Layout = the one of mmseg's ``projects/bdd100k_dataset`` (the official
 ``bdd100k_images_10k.zip`` + ``bdd100k_sem_seg_labels_trainval.zip``). The
 ``labels/sem_seg/masks`` PNGs already hold the 19 Cityscapes train ids with
-255 = ignore, so no converter is needed (SFNet spec section 7: "BDD seg labels
-are already Cityscapes train ids").
+255 = ignore, so no converter is needed (the BDD seg labels read by the
+released SFNet code, lxtGH/SFSegNets @ ba475ba, are already Cityscapes train
+ids).
 
 The older BDD "seg" release used by the released SFNet code
 (``images/{train,val}/<name>.jpg`` +

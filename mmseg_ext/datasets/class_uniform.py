@@ -1,4 +1,7 @@
-"""Class-uniform sampling ("US") as a dataset wrapper (SFNet spec 5.3, 5.4).
+"""Class-uniform sampling ("US") as a dataset wrapper.
+
+Follows datasets/uniform.py of the released SFNet code (lxtGH/SFSegNets @
+ba475ba).
 
 Preprocessing: every label map (train ids, after the wrapped dataset's
 ``reduce_zero_label`` / ``label_map``) is cut into non-overlapping
@@ -30,7 +33,8 @@ Each item carries ``centroid`` ((x, y) in original-image pixels, or None for
 uniform items) and ``centroid_class`` (class id, -1 for uniform items) in its
 results; ``CentroidRandomCrop`` keeps the centroid inside the crop.
 
-Coarse boosting (spec 5.4, Cityscapes): ``coarse_boost=dict(dataset=...,
+Coarse boosting (Cityscapes, ``--coarse_boost_classes`` of the released
+scripts): ``coarse_boost=dict(dataset=...,
 classes=(14, 15, 16, 3, 12, 17, 4))`` computes centroids on a second dataset
 (e.g. gtCoarse train_extra in train ids) and appends them to the centroid
 lists of those classes only; uniform items still come from the main dataset.

@@ -13,10 +13,10 @@ from mmseg.registry import DATASETS
 from .bdd100k import CITYSCAPES_19_METAINFO
 from .layout_check import LayoutCheckMixin
 
-# Source: SFNet spec section 7 "IDD level id -> train id", i.e. the ``id`` and
-# ``csTrainId`` columns of lxtGH/SFSegNets datasets/idd_labels.py (the IDD
-# toolkit's anue_labels table). (name, IDD id, Cityscapes train id; 255 =
-# ignore). Only "non-drivable fallback" is merged into terrain (9).
+# Source: the ``id`` and ``csTrainId`` columns of datasets/idd_labels.py in
+# lxtGH/SFSegNets @ ba475ba (the IDD toolkit's anue_labels table).
+# (name, IDD id, Cityscapes train id; 255 = ignore). Only "non-drivable
+# fallback" is merged into terrain (9).
 IDD_LABELS = (
     ('road', 0, 0),
     ('parking', 1, 255),

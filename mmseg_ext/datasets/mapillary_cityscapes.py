@@ -19,8 +19,8 @@ from .layout_check import LayoutCheckMixin
 #: Number of Mapillary Vistas v1.2 label ids (0..65).
 MAPILLARY_V12_NUM_IDS = 66
 
-# Source: SFNet spec section 7 "Mapillary (v1.x, 66 ids) -> train id"
-# (= lxtGH/SFSegNets utils/mapillary_to_city.py). Every other id -> 255.
+# Source: utils/mapillary_to_city.py of lxtGH/SFSegNets @ ba475ba (Mapillary
+# v1.x, 66 ids -> Cityscapes train id). Every other id -> 255.
 MAPILLARY_V12_TO_TRAIN_ID = {
     13: 0, 24: 0, 41: 0,   # road, lane marking (general), manhole -> road
     2: 1, 15: 1,           # curb, sidewalk -> sidewalk

@@ -1,6 +1,7 @@
 """UDS (Unified Driving Segmentation): four driving datasets at 19 classes.
 
-SFNet spec section 7: a plain concatenation of (image, label) lists, all
+As in the SFNet paper (IJCV 2023) and lxtGH/SFSegNets @ ba475ba: a plain
+concatenation of (image, label) lists, all
 labels already converted offline to the 19 Cityscapes train ids (ignore 255),
 no remapping at load time. train = BDD100K train + Mapillary training + IDD
 train + Cityscapes train (fine); val = the four val splits. Class-uniform

@@ -5,10 +5,10 @@ labels/sem_seg/masks/{train,val}); see ``BDD100KSemSegDataset``. Validation at t
 native 720x1280, single scale. No class-uniform wrapper: the released BDD
 scripts of SFNet-R18/DF use ``--class_uniform_pct 0.0``, and 720-high images
 have no full 1024 tile, so class-uniform sampling could not find centroids
-anyway (spec 5.3 quirk).
+anyway (datasets/uniform.py of lxtGH/SFSegNets @ ba475ba).
 
 Recipe as the released SFNet scripts (crop 1024, scale 0.5-2.0, flip,
-colour jitter 0.25; SFNet spec 5.5) with these mmseg approximations:
+colour jitter 0.25; lxtGH/SFSegNets @ ba475ba) with these mmseg approximations:
 ColorJitter -> PhotoMetricDistortion (brightness +-32, contrast/saturation
 0.75-1.25, hue +-45 of 180, each op p=0.5); no Gaussian blur; crops smaller
 than the crop size are padded by the data preprocessor; the released code

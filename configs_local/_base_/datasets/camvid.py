@@ -4,11 +4,11 @@ Layout: see ``CamVidDataset``; label maps (void 11 -> 255) from
 ``tools/dataset_converters/camvid.py``. Validation at the native size,
 single scale. No class-uniform wrapper (the released CamVid loader defaults
 to pct 0, and 720-high images have no full 1024 tile). Crop 720x960 (the
-released CamVid crop size is not in the spec; the full native frame is
+released CamVid crop size is not documented; the full native frame is
 used as the crop size).
 
 Recipe as the released SFNet scripts (crop 1024, scale 0.5-2.0, flip,
-colour jitter 0.25; SFNet spec 5.5) with these mmseg approximations:
+colour jitter 0.25; lxtGH/SFSegNets @ ba475ba) with these mmseg approximations:
 ColorJitter -> PhotoMetricDistortion (brightness +-32, contrast/saturation
 0.75-1.25, hue +-45 of 180, each op p=0.5); no Gaussian blur; crops smaller
 than the crop size are padded by the data preprocessor; the released code

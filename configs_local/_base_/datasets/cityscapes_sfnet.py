@@ -1,6 +1,6 @@
 """Cityscapes with the released SFNet training recipe (lxtGH/SFSegNets).
 
-Follows the released scripts, not the paper (SFNet spec 5.3-5.5, 9 #5):
+Follows the released scripts, not the paper (lxtGH/SFSegNets @ ba475ba):
 scale 0.5-2.0 of the full 1024x2048 image (paper: 0.75-2.0), 1024x1024 crop
 that keeps the class-uniform centroid inside, horizontal flip, colour jitter
 0.25; class-uniform sampling with 1024 tiles and pct 0.5, its epoch list
@@ -68,7 +68,8 @@ tta_pipeline = [
             ], [dict(type='CheckedLoadAnnotations', num_classes=19)], [dict(type='PackSegInputs')]
         ])
 ]
-# centroids of the 7 rare classes from gtCoarse train_extra (spec 5.4)
+# centroids of the 7 rare classes from gtCoarse train_extra
+# (``--coarse_boost_classes`` of the released scripts)
 coarse_boost = dict(
     dataset=dict(
         type=dataset_type,

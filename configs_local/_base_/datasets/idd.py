@@ -3,10 +3,10 @@
 Layout: see ``IDDDataset``; label maps from
 ``tools/dataset_converters/idd.py``. Validation at the native 1080x1920,
 single scale. Class-uniform sampling pct 0.5, tile 1024 (released IDD
-scripts); a 1080x1920 image has one full tile (top-left), spec 5.3.
+scripts); a 1080x1920 image has one full tile (top-left).
 
 Recipe as the released SFNet scripts (crop 1024, scale 0.5-2.0, flip,
-colour jitter 0.25; SFNet spec 5.5) with these mmseg approximations:
+colour jitter 0.25; lxtGH/SFSegNets @ ba475ba) with these mmseg approximations:
 ColorJitter -> PhotoMetricDistortion (brightness +-32, contrast/saturation
 0.75-1.25, hue +-45 of 180, each op p=0.5); no Gaussian blur; crops smaller
 than the crop size are padded by the data preprocessor; the released code

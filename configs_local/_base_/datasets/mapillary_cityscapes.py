@@ -8,7 +8,7 @@ to height 1536 (aspect kept), predicted whole and evaluated at the original
 label resolution (mmseg convention), without the centre crop.
 
 Recipe as the released SFNet scripts (crop 1024, scale 0.5-2.0, flip,
-colour jitter 0.25; SFNet spec 5.5) with these mmseg approximations:
+colour jitter 0.25; lxtGH/SFSegNets @ ba475ba) with these mmseg approximations:
 ColorJitter -> PhotoMetricDistortion (brightness +-32, contrast/saturation
 0.75-1.25, hue +-45 of 180, each op p=0.5); no Gaussian blur; crops smaller
 than the crop size are padded by the data preprocessor; the released code

@@ -1,4 +1,4 @@
-"""UDS: BDD100K + Mapillary + IDD + Cityscapes at 19 classes (SFNet spec 7).
+"""UDS: BDD100K + Mapillary + IDD + Cityscapes, 19 classes (SFNet, IJCV 2023).
 
 train = the four train splits concatenated (34,968 images in the paper's
 Table 2), val = the four val splits; every label pre-converted to the 19
@@ -13,7 +13,7 @@ Validation: the released code resizes every val image AND its label to
 prediction is evaluated at the original label resolution (mmseg convention).
 
 Recipe as the released SFNet scripts (crop 1024, scale 0.5-2.0, flip,
-colour jitter 0.25; SFNet spec 5.5) with these mmseg approximations:
+colour jitter 0.25; lxtGH/SFSegNets @ ba475ba) with these mmseg approximations:
 ColorJitter -> PhotoMetricDistortion (brightness +-32, contrast/saturation
 0.75-1.25, hue +-45 of 180, each op p=0.5); no Gaussian blur; crops smaller
 than the crop size are padded by the data preprocessor; the released code

@@ -1,4 +1,8 @@
-"""Random crop that keeps a class-uniform centroid inside (SFNet spec 5.3)."""
+"""Random crop that keeps a class-uniform centroid inside.
+
+As the centroid crop of datasets/uniform.py and transforms/ in the released
+SFNet code (lxtGH/SFSegNets @ ba475ba).
+"""
 from typing import Optional, Tuple, Union
 
 import numpy as np

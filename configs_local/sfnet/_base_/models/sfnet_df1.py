@@ -1,11 +1,12 @@
-"""SFNet-DF1 model (released ``AlignedDFnetv1``; spec sfnet.md 3.2, 4.3).
+"""SFNet-DF1 model (released ``AlignedDFnetv1``; network/dfnet.py of
+lxtGH/SFSegNets @ ba475ba).
 
 DFNet v1 backbone returning its three released outputs (128 ch @1/16,
 256 ch @1/32, 512 ch @1/32: the released v1 predicts at stride 16) + aligned
 FPN decoder v1 on 3 levels (PPM on the 512-ch map, 2 FAMs) with fpn_dim 64,
 align_corners=True, SyncBN, OHEM 0.7 / 10k (released BDD DF scripts, no
 deep supervision). 8,422,387 parameters (19 classes); the paper's 9.0M is
-not reproducible from the released code (spec 4.3). The Cityscapes recipe
+not reproducible from the released code. The Cityscapes recipe
 (``AlignedDFnetv1_FPNDSN``) adds deep supervision in its config.
 
 ImageNet init: ``python tools/model_converters/sfnet_backbone_keys.py

@@ -1,10 +1,12 @@
-"""SFNet-DF2 model (released ``AlignedDFnetv2``; spec sfnet.md 3.2, 4.3).
+"""SFNet-DF2 model (released ``AlignedDFnetv2``; network/dfnet.py of
+lxtGH/SFSegNets @ ba475ba).
 
 DFNet v2 backbone (128 ch @1/8, 256 ch @1/16, 512 ch @1/32) + aligned FPN
 decoder v1 on 3 levels (PPM + 2 FAMs, fpn_dim 64), align_corners=True,
 SyncBN, OHEM 0.7 / 10k. 17,876,467 parameters (19 classes; paper 19.6M, not
-reproducible, spec 4.3). Note: the released Cityscapes "DF2" script builds
-``AlignedDFnetv1_FPNDSN`` by mistake (spec 9 #9); our DF2 configs build v2.
+reproducible from the released code). Note: the released Cityscapes "DF2"
+script builds ``AlignedDFnetv1_FPNDSN`` by mistake (a typo); our DF2 configs
+build v2.
 
 ImageNet init: ``python tools/model_converters/sfnet_backbone_keys.py
 df2_imagenet.pth pretrained/sfnet_dfnet2_in1k.pth``.

@@ -1,5 +1,5 @@
-"""SFNet-Lite-R18 model (released ``DeepR18_SFV2_deeply_dsn_FA_Atten``; spec
-sfnet.md 3.3).
+"""SFNet-Lite-R18 model (released ``DeepR18_SFV2_deeply_dsn_FA_Atten``;
+lxtGH/SFSegNets @ ba475ba).
 
 ResNet-18-D + Lite aligned decoder: GD-FAM ('spatial_atten' gate) between the
 stride-4 lateral and the PPM output, plus the upsampled stride-16 lateral,

@@ -1,5 +1,5 @@
 """SFNet-Lite-STDC1 model (released ``AlignedSTDC1_SFV2_spatial_atten``;
-spec sfnet.md 3.3, 4.2).
+network/stdcnet.py of lxtGH/SFSegNets @ ba475ba).
 
 STDC1 (strides 4/8/16/32) + Lite aligned decoder: GD-FAM ('spatial_atten'
 gate) between the stride-4 lateral (feat4, 64 ch) and the PPM output of

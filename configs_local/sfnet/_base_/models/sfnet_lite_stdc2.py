@@ -1,5 +1,5 @@
 """SFNet-Lite-STDC2 model (released ``AlignedSTDC2_SFV2_spatial_atten``;
-spec sfnet.md 3.3, 4.2).
+network/stdcnet.py of lxtGH/SFSegNets @ ba475ba).
 
 As ``sfnet_lite_stdc1.py`` with STDC2 (STDCNet1446): 10,464,087 parameters
 without the never-used classifier and DSN head (released total 13,739,626).

@@ -1,4 +1,5 @@
-"""SFNet-R101 model (released ``DeepR101_SF_deeply``; spec sfnet.md 3.2).
+"""SFNet-R101 model (released ``DeepR101_SF_deeply``; lxtGH/SFSegNets @
+ba475ba).
 
 As ``sfnet_r50.py`` with ResNet-101-D (official ``resnet101-deep.pth`` init).
 """

@@ -3,7 +3,7 @@
 ignored for non-R18 trunks, so it is ``UperNetAlignHead`` with
 ``fpn_dsn=True``: 3 aux classifiers on the pre-fpn_out sums). Trained with
 ``CriterionSFNet``: OHEM 0.7 / 100k on the main and on every aux output,
-aux weight 1.0 (spec 5.2).
+aux weight 1.0 (loss.py of lxtGH/SFSegNets @ ba475ba).
 """
 _base_ = './sfnet_r101.py'
 model = dict(

@@ -1,4 +1,5 @@
-"""SFNet-R18 model (released ``DeepR18_SF_deeply``; spec sfnet.md 3.2, 4.1).
+"""SFNet-R18 model (released ``DeepR18_SF_deeply``; network/resnet_d.py
+of lxtGH/SFSegNets @ ba475ba).
 
 ResNet-18-D backbone (128-ch deep stem, conv2 dilation 2/4 in layer3/4, OS 32)
 + aligned FPN decoder v1 (PPM + 3 FAMs, fpn_dim 128), align_corners=True,

@@ -1,4 +1,5 @@
-"""SFNet-STDC1 model (released ``AlignedSTDC1``; spec sfnet.md 3.2, 4.2).
+"""SFNet-STDC1 model (released ``AlignedSTDC1``; network/stdcnet.py of
+lxtGH/SFSegNets @ ba475ba).
 
 STDC1 backbone (STDCNet813; mmseg ``STDCNet`` structure via ``STDCNetSF``)
 returning strides 4/8/16/32 (64/256/512/1024 channels) + aligned FPN decoder

@@ -1,4 +1,5 @@
-"""SFNet-STDC2 model (released ``AlignedSTDC2``; spec sfnet.md 3.2, 4.2).
+"""SFNet-STDC2 model (released ``AlignedSTDC2``; network/stdcnet.py of
+lxtGH/SFSegNets @ ba475ba).
 
 As ``sfnet_stdc1.py`` with STDC2 (STDCNet1446, stages [4, 5, 3]): fpn_dim 64,
 OHEM 0.7 / 10k, the unused ImageNet classifier not built: 10,022,835
