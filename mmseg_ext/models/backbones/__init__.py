@@ -17,3 +17,4 @@ from .adscnet import ADSCNet  # noqa: F401
 from .aglnet import AGLNet  # noqa: F401
 from .regseg import RegSeg  # noqa: F401
 from .canet import CANet  # noqa: F401
+from .squeezenet import SqueezeNet11  # noqa: F401

@@ -6,3 +6,4 @@ from .thin_cls_head import ThinClsHead  # noqa: F401
 from .regseg_head import RegSegHead  # noqa: F401
 from .canet_head import CANetHead  # noqa: F401
 from .liteseg_head import LiteSegHead  # noqa: F401
+from .sqnet_head import SQNetHead  # noqa: F401

@@ -1,0 +1,37 @@
+"""SQNet (zh320 layout, SqueezeNet-1.1): build, train step, counts,
+parity."""
+import pytest
+import torch
+
+from .zh320_checks import (build, check_bad_key, check_counts,
+                           check_forward_backward, check_parity,
+                           segmentor_cfg)
+
+NAME = 'zh320_sqnet'
+CFG = segmentor_cfg(dict(type='SqueezeNet11'), dict(type='SQNetHead'))
+
+
+def test_forward_backward():
+    model = check_forward_backward(CFG)
+    feats = model.backbone(torch.zeros(1, 3, 64, 128))
+    assert [tuple(f.shape[1:]) for f in feats] == [
+        (64, 32, 64), (128, 16, 32), (256, 8, 16), (512, 4, 8)]
+
+
+def test_bad_input():
+    model = build(CFG)
+    with pytest.raises(ValueError, match='squeezenet.py: .*multiples of 16'):
+        model.backbone(torch.zeros(1, 3, 40, 64))
+
+
+def test_counts(parity):
+    check_counts(CFG, parity, NAME)
+
+
+@pytest.mark.parametrize('optimized', [False, True])
+def test_parity(parity, optimized):
+    check_parity(CFG, parity, NAME, optimized)
+
+
+def test_converter_rejects_unknown_keys(parity):
+    check_bad_key(CFG, parity, NAME)
