@@ -49,8 +49,27 @@ def add_mim_extension():
         except OSError:
             shutil.copytree(src, target,
                             ignore=shutil.ignore_patterns('__pycache__'))
+    write_model_index()
+
+
+def write_model_index():
+    """``.mim/model-index.yml``: one ``Import`` per family metafile.
+
+    Lists ``configs/<family>/metafile.yaml`` for every folder of
+    ``configs_local/`` that has one (what mim and mmengine's inferencers read
+    to find a model by name).
+    """
+    configs = osp.join(HERE, 'configs_local')
+    families = sorted(
+        name for name in os.listdir(configs)
+        if osp.isfile(osp.join(configs, name, 'metafile.yaml')))
     with open(osp.join(MIM, 'model-index.yml'), 'w') as f:
-        f.write('Import: []\n')
+        if not families:
+            f.write('Import: []\n')
+        else:
+            f.write('Import:\n')
+            f.writelines(f'- configs/{name}/metafile.yaml\n'
+                         for name in families)
 
 
 class BuildPyWithStartupHook(build_py):
