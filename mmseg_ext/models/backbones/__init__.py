@@ -18,3 +18,4 @@ from .aglnet import AGLNet  # noqa: F401
 from .regseg import RegSeg  # noqa: F401
 from .canet import CANet  # noqa: F401
 from .squeezenet import SqueezeNet11  # noqa: F401
+from .dfanet import DFANet  # noqa: F401

@@ -7,3 +7,4 @@ from .regseg_head import RegSegHead  # noqa: F401
 from .canet_head import CANetHead  # noqa: F401
 from .liteseg_head import LiteSegHead  # noqa: F401
 from .sqnet_head import SQNetHead  # noqa: F401
+from .dfanet_head import DFANetHead  # noqa: F401

@@ -1,0 +1,37 @@
+"""DFANet (zh320 layout, Xception-A): build, train step, counts, parity."""
+import pytest
+import torch
+
+from .zh320_checks import (build, check_bad_key, check_counts,
+                           check_forward_backward, check_parity,
+                           segmentor_cfg)
+
+NAME = 'zh320_dfanet'
+CFG = segmentor_cfg(dict(type='DFANet'), dict(type='DFANetHead'))
+
+
+def test_forward_backward():
+    model = check_forward_backward(CFG)
+    feats = model.backbone(torch.zeros(1, 3, 64, 128))
+    assert [tuple(f.shape[1:]) for f in feats] == [
+        (48, 16, 32), (48, 8, 16), (48, 4, 8), (192, 4, 8), (192, 2, 4),
+        (192, 1, 2)]
+
+
+def test_bad_input():
+    model = build(CFG)
+    with pytest.raises(ValueError, match='dfanet.py: .*multiples of 64'):
+        model.backbone(torch.zeros(1, 3, 96, 128))
+
+
+def test_counts(parity):
+    check_counts(CFG, parity, NAME)
+
+
+@pytest.mark.parametrize('optimized', [False, True])
+def test_parity(parity, optimized):
+    check_parity(CFG, parity, NAME, optimized)
+
+
+def test_converter_rejects_unknown_keys(parity):
+    check_bad_key(CFG, parity, NAME)
