@@ -57,3 +57,17 @@ def test_benchmark_no_optimize_flag():
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     assert 'optimize=False' in out and 'folded' not in out
+
+
+def test_benchmark_train_compares_fp32_and_amp():
+    proc = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/benchmark.py', CONFIG,
+         '--train', '--compare-amp', '--channels-last', '--shape', '64',
+         '128', '--batch', '2', '--threads', '1', '--warmup', '0',
+         '--repeat', '1'], cwd=REPO, capture_output=True, text=True,
+        timeout=300, env=dict(os.environ, PYTHONPATH=REPO))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    assert 'train=True channels_last=True' in out
+    assert re.search(r'\[fp32 train\]: median .* ratio to first 1\.000', out)
+    assert re.search(r'\[amp train\]: median .* ratio to first \d', out)

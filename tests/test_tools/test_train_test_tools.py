@@ -151,3 +151,15 @@ def test_amp_selects_bf16_wrapper_and_forward_runs_in_bf16():
         feats = model.extract_feat(torch.randn(2, 3, 64, 128))
     assert all(f.dtype == torch.bfloat16 for f in feats)
     assert next(model.parameters()).dtype == torch.float32  # fp32 master
+    assert cfg.channels_last
+
+
+def test_channels_last_config_reaches_the_model(tmp_path):
+    from mmengine.config import Config
+    from mmseg_ext.engine.runner import SegRunner
+    cfg = Config.fromfile(CONFIG)
+    cfg.work_dir = str(tmp_path)
+    cfg.channels_last = True
+    runner = SegRunner.from_cfg(cfg)
+    weight = next(p for p in runner.model.parameters() if p.dim() == 4)
+    assert weight.is_contiguous(memory_format=torch.channels_last)

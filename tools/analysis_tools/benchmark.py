@@ -4,6 +4,8 @@
         [--shape 512 1024] [--threads 2] [--device cpu|cuda]
         [--warmup 3] [--repeat 10] [--amp] [--checkpoint CKPT]
         [--optimize | --no-optimize]
+    python tools/analysis_tools/benchmark.py CONFIG --train --shape 128 256 \
+        --batch 4 [--compare-amp] [--channels-last]
 
 Builds each config's model in eval mode and times ``model._forward`` (backbone
 and decode head, as deployed; no data preprocessing) on a fixed random input.
@@ -51,6 +53,12 @@ def parse_args():
         default=None,
         help='apply mmseg_ext.apis.optimize_for_inference before timing '
         '(default: on for --device cpu, off otherwise)')
+    parser.add_argument('--train', action='store_true',
+                        help='time training steps instead of inference')
+    parser.add_argument('--compare-amp', action='store_true',
+                        help='with --train: fp32 and --amp side by side')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='channels-last model and input')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args()
 
@@ -67,6 +75,54 @@ def build_model(config: str, args):
     if args.optimize:
         optimize_for_inference(model)
     return model
+
+
+class TrainStep:
+    """One training step of a config's model through its optim wrapper."""
+
+    def __init__(self, config: str, args, amp: bool):
+        from mmengine.optim import build_optim_wrapper
+        from mmseg_ext.utils.tool_config import enable_amp
+        cfg = Config.fromfile(config)
+        if args.cfg_options:
+            cfg.merge_from_dict(args.cfg_options)
+        if amp:
+            enable_amp(cfg)
+        init_default_scope(cfg.get('default_scope', 'mmseg'))
+        self.model = MODELS.build(cfg.model).to(args.device).train()
+        if args.channels_last:
+            self.model = self.model.to(memory_format=torch.channels_last)
+        self.optim_wrapper = build_optim_wrapper(self.model,
+                                                 cfg.optim_wrapper)
+        self.data = self.random_batch(cfg, args)
+
+    @staticmethod
+    def random_batch(cfg, args):
+        from mmengine.structures import PixelData
+        from mmseg.structures import SegDataSample
+        h, w = (args.shape[0], args.shape[0]) if len(args.shape) == 1 else \
+            args.shape[:2]
+        num_classes = cfg.model.decode_head.get('num_classes', 19)
+        g = torch.Generator().manual_seed(0)
+        inputs, samples = [], []
+        for _ in range(args.batch):
+            inputs.append(torch.randint(0, 256, (3, h, w), generator=g,
+                                        dtype=torch.uint8))
+            sample = SegDataSample(metainfo=dict(
+                img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w)))
+            sample.gt_sem_seg = PixelData(data=torch.randint(
+                0, num_classes, (1, h, w), generator=g))
+            samples.append(sample)
+        return dict(inputs=inputs, data_samples=samples)
+
+    def __call__(self, args) -> float:
+        if args.device.startswith('cuda'):
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        self.model.train_step(self.data, self.optim_wrapper)
+        if args.device.startswith('cuda'):
+            torch.cuda.synchronize()
+        return time.perf_counter() - start
 
 
 def peak_rss_mb() -> float:
@@ -91,26 +147,44 @@ def run_once(model, inputs, args) -> float:
 def main():
     args = parse_args()
     if args.optimize is None:
-        args.optimize = args.device == 'cpu'
+        args.optimize = args.device == 'cpu' and not args.train
     torch.set_num_threads(args.threads)
     h, w = (args.shape[0], args.shape[0]) if len(args.shape) == 1 else \
         args.shape[:2]
     inputs = torch.randn(args.batch, 3, h, w,
                          generator=torch.Generator().manual_seed(0)).to(
                              args.device)
-    models = [build_model(config, args) for config in args.configs]
+    if args.channels_last:
+        inputs = inputs.contiguous(memory_format=torch.channels_last)
+    if args.train:
+        variants = [(False, ), (True, )] if args.compare_amp else \
+            [(args.amp, )]
+        runs = {}
+        for config in args.configs:
+            for (amp, ) in variants:
+                name = f'{config} [{"amp" if amp else "fp32"} train]'
+                step = TrainStep(config, args, amp)
+                runs[name] = lambda step=step: step(args)
+        args.configs = list(runs)
+    else:
+        runs = {}
+        for config in args.configs:
+            model = build_model(config, args)
+            if args.channels_last:
+                model = model.to(memory_format=torch.channels_last)
+            runs[config] = lambda model=model: run_once(model, inputs, args)
     times = {config: [] for config in args.configs}
     memory = {}
-    for config, model in zip(args.configs, models):
+    for config in args.configs:
         for _ in range(args.warmup):
-            run_once(model, inputs, args)
+            runs[config]()
     for _ in range(args.repeat):  # interleaved rounds
-        for config, model in zip(args.configs, models):
+        for config in args.configs:
             gc.collect()
             if args.device.startswith('cuda'):
                 torch.cuda.reset_peak_memory_stats()
             rss_before = peak_rss_mb()
-            times[config].append(run_once(model, inputs, args))
+            times[config].append(runs[config]())
             if args.device.startswith('cuda'):
                 mem = torch.cuda.max_memory_allocated() / 2**20
             else:
@@ -118,7 +192,9 @@ def main():
             memory[config] = max(memory.get(config, 0.0), mem)
     print(f'device={args.device} threads={torch.get_num_threads()} '
           f'input={args.batch}x3x{h}x{w} amp={args.amp} '
-          f'optimize={args.optimize} warmup={args.warmup} repeat={args.repeat}')
+          f'optimize={args.optimize} train={args.train} '
+          f'channels_last={args.channels_last} warmup={args.warmup} '
+          f'repeat={args.repeat}')
     base = statistics.median(times[args.configs[0]])
     memory_kind = 'RSS growth' if args.device == 'cpu' else 'allocated'
     for config in args.configs:

@@ -21,6 +21,9 @@ What it adds:
   allow_missing=True)`` in a config accepts a partial checkpoint (e.g. a
   second training stage that starts from an encoder-only checkpoint);
   shape mismatches are never accepted.
+* **channels_last** (``channels_last = True`` in a config, set by
+  ``--amp`` on CPU): the model's 4-D weights are stored channels-last before
+  DDP wraps it, which speeds up CPU (oneDNN) training, most of all in bf16.
 * **Clear errors**: a missing or empty dataset folder names the path; an
   unknown ``type=`` lists close registry names; top-level config keys that
   look like misspelt Runner arguments are reported.
@@ -50,6 +53,7 @@ from .resume_lookup import find_resume_checkpoint
 
 #: Top-level keys our configs and tools use besides the Runner's arguments.
 EXTRA_CONFIG_KEYS = ('runner_type', 'model_wrapper_cfg', 'load_from_check',
+                     'channels_last',
                      'tta_model', 'tta_pipeline', 'custom_imports',
                      'default_scope', 'launcher')
 
@@ -143,7 +147,11 @@ class SegRunner(Runner):
     # ------------------------------------------------------------ builders
     def build_model(self, model):
         with registry_hints():
-            return super().build_model(model)
+            model = super().build_model(model)
+        if self.cfg.get('channels_last', False):
+            # before DDP wraps it; ``.to(device)`` keeps the memory format
+            model = model.to(memory_format=torch.channels_last)
+        return model
 
     def build_evaluator(self, evaluator):
         with registry_hints():
