@@ -1,6 +1,6 @@
 """Every LRFormer config parses and builds its model (on the meta device:
 no weights allocated, no forward); parameter counts equal the release's
-(spec section 7) and the fixed release defects stay fixed."""
+(yuhuan-wu/LRFormer) and the fixed release defects stay fixed."""
 import glob
 import os.path as osp
 

@@ -1,6 +1,6 @@
 """Every config in ``configs_local/sfnet`` parses and follows the mmseg
 naming; the released SFNet recipes have the values of the released scripts
-(spec sfnet.md 5.6: epochs as iterations, lr, wd 1e-4, poly 1.0, crop 1024,
+(released scripts of lxtGH/SFSegNets: epochs as iterations, lr, wd 1e-4, poly 1.0, crop 1024,
 scale 0.5-2.0, OHEM 0.7 / 10k or 100k, class-uniform sampling); every config
 whose backbone is cheap builds on CPU and runs forward + loss + backward on
 a tiny input, with the released parameter counts.
@@ -30,7 +30,7 @@ CFG_DIR = osp.join(REPO, 'configs_local', 'sfnet')
 CONFIGS = sorted(
     osp.basename(p) for p in glob.glob(osp.join(CFG_DIR, '*.py')))
 
-# one config per paper row / released script (issue 3 item 6)
+# one config per paper row / released script
 EXPECTED_CONFIGS = {
     # Cityscapes (Tables 3, 8a, 10c, 11)
     'sfnet_r18-d_8xb2-55.8k_cityscapes-1024x1024.py',
@@ -91,7 +91,7 @@ NAME_RE = re.compile(r'^(?P<algo>[a-z0-9-]+)_(?P<backbone>[a-z0-9-]+)_'
                      r'(?P<gpus>\d+)xb(?P<batch>\d+)-(?P<sched>[\d.]+k)_'
                      r'(?P<dataset>[a-z0-9-]+)-(?P<h>\d+)x(?P<w>\d+)\.py$')
 
-# train images of each dataset (paper Table 2; spec 5.6 / 7)
+# train images of each dataset (paper Table 2; released scripts)
 TRAIN_IMAGES = {'cityscapes': 2975, 'bdd100k': 7000, 'idd': 6993,
                 'mapillary-19cls': 18000, 'uds': 34968}
 # released recipe per config: (epochs, lr, OHEM min_kept, class-uniform)
@@ -119,7 +119,7 @@ for _name in EXPECTED_CONFIGS:
 # parse/value checks only (building these backbones is not cheap on CPU)
 PARSE_ONLY = {n for n in EXPECTED_CONFIGS if re.search(r'_r(50|101)', n)}
 
-# parameters (19 classes, never-used released modules not built), spec 6
+# parameters (19 classes, never-used released modules not built), as released
 PARAMS = {
     'sfnet_r18-d_8xb2-55.8k_cityscapes-1024x1024.py': 12_869_715,
     'sfnet-lite_r18-d_8xb2-186k_cityscapes-1024x1024.py': 12_079_863,
@@ -209,7 +209,7 @@ def test_config_parses(name):
     if name not in {'fpn_r50_4xb4-160k_ade20k-512x512.py',
                     'segformer_mit-b0_8xb2-160k_ade20k-512x512.py',
                     'segformer_mit-b1_8xb2-160k_ade20k-512x512.py'}:
-        assert head.align_corners is True  # SFNet's convention (spec 9 #12)
+        assert head.align_corners is True  # SFNet's convention (released code)
     if m['dataset'] == 'ade20k':
         assert cfg.train_cfg.max_iters == 160000
         init = cfg.model.get('pretrained') or \
@@ -382,7 +382,7 @@ def test_deep_resnet_configs(name, depth, channels):
 ])
 def test_config_model_is_the_released_model(parity, name, fixture):
     """The model a config builds is the released one: official parity
-    weights -> converter -> strict load -> same outputs (spec fixtures)."""
+    weights -> converter -> strict load -> same outputs (parity fixtures)."""
     conv = load_tool('model_converters/sfnet2mmseg.py')
     model = MODELS.build(ConfigDict(_to_bn(load(name).model.to_dict())))
     model.load_state_dict(

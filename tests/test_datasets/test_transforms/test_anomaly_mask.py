@@ -58,7 +58,7 @@ def test_bilinear_resize_and_three_ground_truths(tmp_path):
 
 
 def test_spec_disk_example_counts(tmp_path):
-    """Spec A3 (measured on the release): r=60 disk, 1024 -> 256."""
+    """As measured on the released code: r=60 disk, 1024 -> 256."""
     yy, xx = np.mgrid[:1024, :1024]
     mask = (((yy - 512)**2 + (xx - 512)**2) <= 60**2).astype(np.uint8) * 255
     out = run(loaded(tmp_path, mask), RESIZE,

@@ -1,5 +1,5 @@
-"""FLOPs of LRFormer-T + LRHead at 512x512 against the spec's table
-(section 7), counted like the spec: mmengine's fvcore-style analyzer (the
+"""FLOPs of LRFormer-T + LRHead at 512x512 as measured on the released
+code (yuhuan-wu/LRFormer), counted the same way: mmengine's fvcore-style analyzer (the
 engine of ``get_model_complexity_info``; 1 multiply-add = 1 FLOP), batch 1,
 the whole EncoderDecoder tensor forward. Expected 16.69 G total, 9.16 G
 backbone; tolerance 2%."""

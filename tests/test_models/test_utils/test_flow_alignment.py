@@ -81,7 +81,7 @@ def test_grid_cache_and_fp32_under_autocast():
 # ---------------------------------------------------------------- FAM
 def test_fam_shapes_params_gradients():
     fam = FlowAlignmentModule(128)
-    assert n_params(fam) == 18688  # spec: 8192 + 8192 + 2304
+    assert n_params(fam) == 18688  # released: 8192 + 8192 + 2304
     low = torch.randn(2, 128, 16, 24, requires_grad=True)
     high = torch.randn(2, 128, 4, 6, requires_grad=True)
     out = fam(low, high)
@@ -133,7 +133,7 @@ def test_gdfam_zero_flow_gate_mix():
 # ---------------------------------------------------------------- PPM
 def test_sfnet_ppm_structure():
     ppm = SFNetPPM(512, 128, norm_cfg=BN)
-    assert n_params(ppm) == 394496  # spec section 3.1
+    assert n_params(ppm) == 394496  # released code's count
     assert not any(isinstance(m, torch.nn.ReLU) for m in ppm.stages.modules())
     assert isinstance(ppm.dropout, torch.nn.Dropout2d)
     assert ppm.dropout.p == 0.1
@@ -147,7 +147,7 @@ def test_sfnet_ppm_structure():
 # ---------------------------------------------------------------- backbone
 def test_resnet_d_r18():
     bb = MODELS.build(dict(type='ResNetD', depth=18))
-    assert n_params(bb) == 11324992  # spec section 4.1
+    assert n_params(bb) == 11324992  # released code's count
     assert bb.stem[6].out_channels == 128
     for layer, d in (('layer3', 2), ('layer4', 4)):
         for block in getattr(bb, layer):
@@ -194,7 +194,7 @@ def r18_model(head='SFNetHead', **head_kw):
 
 def test_param_counts_released():
     v1 = MODELS.build(r18_model())
-    assert n_params(v1) == 12869715  # SFNet-R18 (spec section 6)
+    assert n_params(v1) == 12869715  # SFNet-R18 (released code)
     assert n_params(v1.decode_head) == 1544723
     lite_all = MODELS.build(
         r18_model('SFNetLiteHead', build_unused_lateral=True,
