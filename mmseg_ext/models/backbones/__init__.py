@@ -19,3 +19,4 @@ from .regseg import RegSeg  # noqa: F401
 from .canet import CANet  # noqa: F401
 from .squeezenet import SqueezeNet11  # noqa: F401
 from .dfanet import DFANet  # noqa: F401
+from .espnetv2 import ESPNetV2  # noqa: F401

@@ -8,3 +8,4 @@ from .channel_shuffle import channel_shuffle  # noqa: F401
 from .ss_nbt_unit import SSnbtUnit  # noqa: F401
 from .size_check import check_divisible  # noqa: F401
 from .norm_layers import set_norm_layers  # noqa: F401
+from .pyramid_pooling import PyramidPoolingBlock  # noqa: F401
