@@ -1,0 +1,37 @@
+"""SegNet (zh320 layout): build, train step, counts and parity."""
+import pytest
+import torch
+
+from .zh320_checks import (build, check_bad_key, check_counts,
+                           check_forward_backward, check_parity,
+                           segmentor_cfg)
+
+NAME = 'zh320_segnet'
+CFG = segmentor_cfg(
+    dict(type='SegNetEncDec'),
+    dict(type='ThinClsHead', in_channels=64, kernel_size=3,
+         cls_norm_cfg=dict(type='BN'), cls_act_cfg=dict(type='ReLU')))
+
+
+def test_forward_backward():
+    model = check_forward_backward(CFG, size=(32, 64))
+    assert model.backbone.out_channels == 64
+
+
+def test_bad_input():
+    model = build(CFG)
+    with pytest.raises(ValueError, match='segnet.py: .*multiples of 32'):
+        model.backbone(torch.zeros(1, 3, 48, 64))
+
+
+def test_counts(parity):
+    check_counts(CFG, parity, NAME)
+
+
+@pytest.mark.parametrize('optimized', [False, True])
+def test_parity(parity, optimized):
+    check_parity(CFG, parity, NAME, optimized)
+
+
+def test_converter_rejects_unknown_keys(parity):
+    check_bad_key(CFG, parity, NAME)
