@@ -20,5 +20,4 @@ from .canet import CANet  # noqa: F401
 from .squeezenet import SqueezeNet11  # noqa: F401
 from .dfanet import DFANet  # noqa: F401
 from .espnetv2 import ESPNetV2  # noqa: F401
-from .pp_liteseg_stdc import PPLiteSegSTDC  # noqa: F401
 from .segnet import SegNetEncDec  # noqa: F401
