@@ -9,3 +9,4 @@ from .liteseg_head import LiteSegHead  # noqa: F401
 from .sqnet_head import SQNetHead  # noqa: F401
 from .dfanet_head import DFANetHead  # noqa: F401
 from .espnetv2_head import ESPNetV2Head  # noqa: F401
+from .pp_liteseg_head import PPLiteSegHead  # noqa: F401

@@ -9,3 +9,5 @@ from .ss_nbt_unit import SSnbtUnit  # noqa: F401
 from .size_check import check_divisible  # noqa: F401
 from .norm_layers import set_norm_layers  # noqa: F401
 from .pyramid_pooling import PyramidPoolingBlock  # noqa: F401
+from .uafm import UAFM  # noqa: F401
+from .sppm import SPPM  # noqa: F401
