@@ -10,3 +10,4 @@ from .sqnet_head import SQNetHead  # noqa: F401
 from .dfanet_head import DFANetHead  # noqa: F401
 from .espnetv2_head import ESPNetV2Head  # noqa: F401
 from .pp_liteseg_head import PPLiteSegHead  # noqa: F401
+from .lite_hrnet_head import LiteHRNetHead  # noqa: F401
