@@ -1,0 +1,27 @@
+# ESNet on Cityscapes with the zh320 realtime-zoo recipe
+# (zh320/realtime-semantic-segmentation-pytorch, commit c77b1b6,
+# models/esnet.py; recipe in ../_base_/zh320_cityscapes.py: SGD + OneCycle,
+# BiSeNet-style OHEM, SyncBN, 800 epochs, crop 1024x1024).
+# Wang et al., "ESNet: An Efficient Symmetric Network for Real-time
+# Semantic Segmentation" (PRCV 2019, arXiv:1906.09826).
+# Trained from scratch with PyTorch's default initialisation, as released
+# (``init_cfg=None`` also for the classifier). The zoo's released checkpoint
+# (esnet.pth) converts with
+#   python tools/model_converters/zh3202mmseg.py esnet SRC DST
+_base_ = ['../_base_/zh320_cityscapes.py']
+model = dict(
+    type='EncoderDecoder',
+    data_preprocessor={{_base_.zh320_data_preprocessor}},
+    backbone=dict(type='ESNet', norm_cfg={{_base_.zh320_norm_cfg}}),
+    decode_head=dict(
+        type='ThinClsHead',
+        in_channels=16,
+        upsample_scale=2,
+        cls_norm_cfg={{_base_.zh320_norm_cfg}},
+        cls_act_cfg=dict(type='ReLU'),
+        num_classes=19,
+        align_corners=True,
+        init_cfg=None,
+        loss_decode={{_base_.zh320_loss}}),
+    train_cfg=dict(),
+    test_cfg=dict(mode='whole'))
