@@ -11,3 +11,4 @@ from .dfanet_head import DFANetHead  # noqa: F401
 from .espnetv2_head import ESPNetV2Head  # noqa: F401
 from .pp_liteseg_head import PPLiteSegHead  # noqa: F401
 from .lite_hrnet_head import LiteHRNetHead  # noqa: F401
+from .swiftnet_head import SwiftNetHead  # noqa: F401
