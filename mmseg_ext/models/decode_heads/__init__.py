@@ -12,3 +12,4 @@ from .espnetv2_head import ESPNetV2Head  # noqa: F401
 from .pp_liteseg_head import PPLiteSegHead  # noqa: F401
 from .lite_hrnet_head import LiteHRNetHead  # noqa: F401
 from .swiftnet_head import SwiftNetHead  # noqa: F401
+from .linknet_head import LinkNetHead  # noqa: F401
