@@ -1,0 +1,88 @@
+"""LEDNet attention pyramid network (APN) decoder, official layout.
+
+Wang et al., "LEDNet" (ICIP 2019, arXiv:1905.02423), released code
+xiaoyufenfei/LEDNet ``train/lednet.py`` (``APN_Module``). With ``x`` the
+``B x C x h x w`` encoder output and ``K`` the APN width::
+
+    g  = up(CBR_1x1(avgpool(x)))                      (global, K ch)
+    m  = CBR_1x1(x)                                    (mid, K ch)
+    x1 = CBR_7x7/2(x); x2 = CBR_5x5/2(x1); x3 = CBR_3x3(CBR_3x3/2(x2))
+    a  = up(up(CBR_5x5(x2) + up(x3)) + CBR_7x7(x1))    (1 ch, h x w)
+    logits = a * m + g                                  (B x K x h x w)
+
+(``CBR`` = biased conv + BN(eps 1e-3) + ReLU, ``up`` = bilinear with
+align_corners=True; the pyramid maps are single-channel.) The release
+hard-codes ``K = 20``; here ``K = num_classes``. The APN output is the
+class map itself, so the head has no ``conv_seg``; the segmentor resizes the
+logits to the input size (the release resizes to a fixed 512x1024).
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmcv.cnn import ConvModule
+from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+from mmseg.registry import MODELS
+
+
+@MODELS.register_module()
+class LEDNetAPNHead(BaseDecodeHead):
+    """APN decoder of LEDNet (see the module docstring).
+
+    Args:
+        in_channels (int): Encoder channels (128).
+        num_classes (int): Classes = APN width.
+        norm_cfg (dict): Default BN with eps 1e-3.
+        **kwargs: Other :class:`BaseDecodeHead` arguments (``channels``
+            defaults to ``num_classes``; the head has no separate
+            classifier).
+    """
+
+    def __init__(self, in_channels: int = 128, num_classes: int = 19,
+                 norm_cfg: dict = dict(type='BN', eps=1e-3,
+                                       requires_grad=True),
+                 **kwargs):
+        kwargs.setdefault('channels', num_classes)
+        kwargs.setdefault('dropout_ratio', 0.0)
+        # BaseDecodeHead's default init targets conv_seg, which APN lacks
+        kwargs.setdefault('init_cfg', None)
+        super().__init__(in_channels=in_channels, num_classes=num_classes,
+                         norm_cfg=norm_cfg, **kwargs)
+        del self.conv_seg  # the APN output is the class map
+        k = num_classes
+
+        def cbr(cin, cout, size, stride=1):
+            return ConvModule(cin, cout, size, stride=stride,
+                              padding=size // 2, bias=True,
+                              norm_cfg=norm_cfg, act_cfg=dict(type='ReLU'))
+
+        self.branch1 = nn.Sequential(nn.AdaptiveAvgPool2d(1),
+                                     cbr(in_channels, k, 1))
+        self.mid = cbr(in_channels, k, 1)
+        self.down1 = cbr(in_channels, 1, 7, 2)
+        self.down2 = cbr(1, 1, 5, 2)
+        self.down3 = nn.Sequential(cbr(1, 1, 3, 2), cbr(1, 1, 3))
+        self.conv2 = cbr(1, 1, 5)
+        self.conv1 = cbr(1, 1, 7)
+
+    @staticmethod
+    def _up(x, size):
+        return F.interpolate(x, size=size, mode='bilinear',
+                             align_corners=True)
+
+    def forward(self, inputs):
+        x = self._transform_inputs(inputs)
+        h, w = x.shape[2:]
+        glob = self._up(self.branch1(x), (h, w))
+        mid = self.mid(x)
+        x1 = self.down1(x)
+        x2 = self.down2(x1)
+        # the release resizes to (h // 4, w // 4) and (h // 2, w // 2): the
+        # same sizes when h, w are multiples of 4 (inputs of multiples of
+        # 32); the pyramid's own sizes keep other inputs working
+        x3 = self._up(self.down3(x2), x2.shape[2:])
+        a = self._up(self.conv2(x2) + x3, x1.shape[2:])
+        a = self._up(a + self.conv1(x1), (h, w))
+        return torch.addcmul(glob, a, mid)
+
+    def cls_seg(self, feat):
+        return feat
