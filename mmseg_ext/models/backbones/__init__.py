@@ -23,3 +23,4 @@ from .espnetv2 import ESPNetV2  # noqa: F401
 from .segnet import SegNetEncDec  # noqa: F401
 from .pp_liteseg_stdc import PPLiteSegSTDC  # noqa: F401
 from .lite_hrnet import LiteHRNet  # noqa: F401
+from .lednet import LEDNet  # noqa: F401

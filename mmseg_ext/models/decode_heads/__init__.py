@@ -13,3 +13,4 @@ from .pp_liteseg_head import PPLiteSegHead  # noqa: F401
 from .lite_hrnet_head import LiteHRNetHead  # noqa: F401
 from .swiftnet_head import SwiftNetHead  # noqa: F401
 from .linknet_head import LinkNetHead  # noqa: F401
+from .lednet_apn_head import LEDNetAPNHead  # noqa: F401
