@@ -14,3 +14,4 @@ from .lite_hrnet_head import LiteHRNetHead  # noqa: F401
 from .swiftnet_head import SwiftNetHead  # noqa: F401
 from .linknet_head import LinkNetHead  # noqa: F401
 from .lednet_apn_head import LEDNetAPNHead  # noqa: F401
+from .fanet_head import FANetHead  # noqa: F401

@@ -11,3 +11,4 @@ from .norm_layers import set_norm_layers  # noqa: F401
 from .pyramid_pooling import PyramidPoolingBlock  # noqa: F401
 from .uafm import UAFM  # noqa: F401
 from .sppm import SPPM  # noqa: F401
+from .fast_attention import FastAttention  # noqa: F401
