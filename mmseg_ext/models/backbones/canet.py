@@ -8,9 +8,9 @@ and the x8 transposed-conv classifier are
 
 * spatial branch: 3 x conv3x3_s2-BN-ReLU (3 -> 64 -> 128 -> 256),
   ``x_s``: ``B x 256 x H/8 x W/8``;
-* context branch: MobileNetV2 (mmseg's ``MobileNetV2``, torchvision's
-  layout and numerics; stride-16 ``c16`` 96 ch and stride-32 ``c32`` 320
-  ch), then::
+* context branch: ``context`` = MobileNetV2 (mmseg's ``MobileNetV2``,
+  torchvision's layout and numerics; stride-16 ``c16`` 96 ch and stride-32
+  ``c32`` 320 ch), then (``up1``, ``up2``)::
 
       u = up2x(c32)                      (192 ch)
       x_c = up2x([u, c16])               (256 ch, H/8)
@@ -47,9 +47,9 @@ class CANet(BaseModule):
         channels (int): Width of both outputs. Default 256.
         act_cfg (dict | None): Activation of the spatial branch. Default
             ReLU.
-        norm_cfg (dict | None): Norm of the non-context layers (e.g.
-            ``SyncBN``; set the context backbone's in ``context_cfg``).
-            Default BN.
+        norm_cfg (dict | None): Norm of the spatial branch and ``up1``,
+            ``up2`` (e.g. ``SyncBN``; set the context backbone's in
+            ``context_cfg``). Default BN.
         init_cfg (dict | list | None): mmengine init config. Default None.
     """
 
@@ -70,25 +70,22 @@ class CANet(BaseModule):
             ConvBNAct(in_channels, c, 3, 2, act_cfg=act_cfg),
             ConvBNAct(c, 2 * c, 3, 2, act_cfg=act_cfg),
             ConvBNAct(2 * c, channels, 3, 2, act_cfg=act_cfg))
-        self.context_branch = nn.Module()
-        self.context_branch.backbone = MODELS.build(context_cfg)
+        self.context = MODELS.build(context_cfg)
         c16, c32 = context_channels
-        self.context_branch.up1 = DeConvBNAct(c32, hid_channels)
-        self.context_branch.up2 = DeConvBNAct(c16 + hid_channels, channels)
+        self.up1 = DeConvBNAct(c32, hid_channels)
+        self.up2 = DeConvBNAct(c16 + hid_channels, channels)
         self.out_channels = (channels, channels)
         if norm_cfg is not None and norm_cfg != dict(type='BN'):
-            set_norm_layers(self.spatial_branch, norm_cfg)
-            set_norm_layers(self.context_branch.up1, norm_cfg)
-            set_norm_layers(self.context_branch.up2, norm_cfg)
+            for module in (self.spatial_branch, self.up1, self.up2):
+                set_norm_layers(module, norm_cfg)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         check_divisible(x, 32, 'canet.py')
         x_s = self.spatial_branch(x)
-        feats = self.context_branch.backbone(x)
+        feats = self.context(x)
         if len(feats) != 2:
             raise ValueError('canet.py: the context backbone must return 2 '
                              f'maps (strides 16, 32), got {len(feats)}')
         c16, c32 = feats
-        u = self.context_branch.up1(c32)
-        x_c = self.context_branch.up2(torch.cat([u, c16], dim=1))
+        x_c = self.up2(torch.cat([self.up1(c32), c16], dim=1))
         return x_s, x_c

@@ -8,7 +8,7 @@ zh320/realtime-semantic-segmentation-pytorch (commit c77b1b6,
 
 Xception block (``C_in -> C_out``, stride ``s``, ``c = C_out / 4``)::
 
-    h = DS(C_in -> c) ; h = DS(c -> c)          DS = dw3x3-BN-act, pw1x1(+b)-BN-act
+    h = DS(C_in -> c) ; h = DS(c -> c)     (DS: dw3x3-BN-act, pw1x1+b-BN-act)
     h = dw3x3_s(c -> C_out)-BN-act              (grouped, groups = c)
     y = act(conv1x1(h)) [+ conv1x1_s2(x) if s = 2] [+ x if identity]
 

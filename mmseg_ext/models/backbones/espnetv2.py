@@ -9,7 +9,7 @@ layout of zh320/realtime-semantic-segmentation-pytorch (commit c77b1b6,
 EESP unit (``C`` channels, ``K = 4`` branches, ``c = C / K``)::
 
     h = gconv1x1_K(x)                                   (c)
-    t_k = DS3x3_{d=2^(k-1), stride s}(h)                DS = dw-BN-act, pw(+b)-BN-act
+    t_k = DS3x3_{d=2^(k-1), stride s}(h)     (DS: dw-BN-act, pw+b-BN-act)
     m_k = t_1 + ... + t_k                                (hierarchical sum)
     y = gconv1x1_K([m_1, ..., m_K])                      (C)
     stride 1: out = y + x

@@ -71,7 +71,7 @@ class ShuffleDownBlock(nn.Module):
 
 
 class SpatialWeight(nn.Module):
-    """``sigmoid(BN(conv1x1(act(BN(conv1x1(GAP(x)))))))``, ``B x C x 1 x 1``."""
+    """``sigmoid(BN(conv1x1(act(BN(conv1x1(GAP(x)))))))``: B x C x 1 x 1."""
 
     def __init__(self, channels: int, act_cfg: Optional[dict],
                  reduction: int = 8):

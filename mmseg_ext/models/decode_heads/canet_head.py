@@ -22,6 +22,7 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct
+from ..utils.norm_layers import set_norm_layers
 
 
 class CANetChannelAttention(nn.Module):
@@ -73,6 +74,8 @@ class CANetHead(BaseDecodeHead):
         self.cls_norm = build_norm_layer(self.norm_cfg or dict(type='BN'),
                                          self.out_channels)[1]
         self.cls_act = nn.ReLU()
+        if self.norm_cfg is not None and self.norm_cfg != dict(type='BN'):
+            set_norm_layers(self, self.norm_cfg)
 
     def forward(self, inputs) -> torch.Tensor:
         x_s, x_c = self._transform_inputs(inputs)

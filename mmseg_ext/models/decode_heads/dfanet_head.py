@@ -24,6 +24,7 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct
+from ..utils.norm_layers import set_norm_layers
 
 
 @MODELS.register_module()
@@ -60,6 +61,8 @@ class DFANetHead(BaseDecodeHead):
                 nn.Conv2d(fc_channels, self.out_channels, 1, bias=False)))
         self.conv_seg = nn.Conv2d(self.channels, self.out_channels, 1,
                                   bias=False)
+        if self.norm_cfg is not None and self.norm_cfg != dict(type='BN'):
+            set_norm_layers(self, self.norm_cfg)
 
     def _up(self, x: torch.Tensor, size) -> torch.Tensor:
         return F.interpolate(x, size=size, mode='bilinear',

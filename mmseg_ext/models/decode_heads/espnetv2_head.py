@@ -22,6 +22,7 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct
+from ..utils.norm_layers import set_norm_layers
 from ..utils.pyramid_pooling import PyramidPoolingBlock
 
 
@@ -59,6 +60,8 @@ class ESPNetV2Head(BaseDecodeHead):
                                  act_cfg=act_cfg)
         self.conv_seg = nn.Conv2d(self.channels, self.out_channels, 1,
                                   bias=False)
+        if self.norm_cfg is not None and self.norm_cfg != dict(type='BN'):
+            set_norm_layers(self, self.norm_cfg)
 
     def forward(self, inputs) -> torch.Tensor:
         x8, x16 = self._transform_inputs(inputs)

@@ -22,6 +22,7 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import DSConvBNAct
+from ..utils.norm_layers import set_norm_layers
 
 
 @MODELS.register_module()
@@ -49,6 +50,8 @@ class LiteHRNetHead(BaseDecodeHead):
                                     act_cfg=act_cfg)
         self.conv_seg = nn.Conv2d(self.channels, self.out_channels, 1,
                                   bias=False)
+        if self.norm_cfg is not None and self.norm_cfg != dict(type='BN'):
+            set_norm_layers(self, self.norm_cfg)
 
     def forward(self, inputs) -> torch.Tensor:
         feats = self._transform_inputs(inputs)

@@ -26,6 +26,7 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 
 from ..utils.conv_bn_act import ConvBNAct, DeConvBNAct, build_act
+from ..utils.norm_layers import set_norm_layers
 
 
 class BypassRefinement(nn.Module):
@@ -99,6 +100,8 @@ class SQNetHead(BaseDecodeHead):
         self.cls_norm = build_norm_layer(self.norm_cfg or dict(type='BN'),
                                          k)[1]
         self.cls_act = build_act(act_cfg)
+        if self.norm_cfg is not None and self.norm_cfg != dict(type='BN'):
+            set_norm_layers(self, self.norm_cfg)
 
     def forward(self, inputs) -> torch.Tensor:
         x1, x2, x3, x4 = self._transform_inputs(inputs)

@@ -3,11 +3,12 @@
 Released layout: zh320/realtime-semantic-segmentation-pytorch (commit
 c77b1b6) ``models/canet.py`` with ``models/backbone.py``'s ``Mobilenetv2``
 (torchvision ``mobilenet_v2().features[0:18]`` cut into ``layer1``..
-``layer4`` = features 0-3, 4-6, 7-13, 14-17, original indices kept). The context MobileNetV2 maps
-onto mmseg's ``MobileNetV2`` (``conv1``, ``layer1``..``layer7``) with
-:func:`torchvision_mobilenetv2_key`; ``DeConvBNAct.up_conv.i`` becomes
-``.i``; the head's ``fca.*`` drop the prefix and the last ``up`` is the
-head's ``conv_seg`` + ``cls_norm``.
+``layer4`` = features 0-3, 4-6, 7-13, 14-17, original indices kept). That
+MobileNetV2 maps onto mmseg's ``MobileNetV2`` (``conv1``, ``layer1``..
+``layer7``; our ``backbone.context``) with
+:func:`torchvision_mobilenetv2_key`; ``context_branch.upN.up_conv.i``
+becomes ``backbone.upN.i``; the head's ``fca.*`` drop the prefix and the
+last ``up`` is the head's ``conv_seg`` + ``cls_norm``.
 """
 import re
 
@@ -72,11 +73,12 @@ def convert(state_dict: dict) -> dict:
             if key.startswith('spatial_branch.'):
                 new = 'backbone.' + key
             elif key.startswith('context_branch.backbone.'):
-                new = ('backbone.context_branch.backbone.' +
+                new = ('backbone.context.' +
                        zh320_mobilenetv2_key(
                            key[len('context_branch.backbone.'):]))
             elif re.match(r'context_branch\.up[12]\.up_conv\.', key):
-                new = 'backbone.' + key.replace('.up_conv.', '.')
+                new = 'backbone.' + key[len('context_branch.'):].replace(
+                    '.up_conv.', '.')
             elif re.match(r'fca\.(conv_init|sa|ca|conv_last)\.', key):
                 new = 'decode_head.' + key[len('fca.'):]
             elif key.startswith('up.up_conv.0.'):

@@ -1,0 +1,27 @@
+# SQNet (SqueezeNet-1.1 with BN) on Cityscapes with the zh320 realtime-zoo
+# recipe. Treml et al., "Speeding up Semantic Segmentation for Autonomous
+# Driving" (NIPS 2016 MLITS workshop), layout of
+# zh320/realtime-semantic-segmentation-pytorch (commit c77b1b6,
+# models/sqnet.py): its own SqueezeNet layers (conv + BN + ELU), trained
+# from scratch as released.
+# Recipe (../_base_/zh320_cityscapes.py): SGD + OneCycle, 800 epochs,
+# crop 1024x1024, BiSeNet-style OHEM, SyncBN. Released weights:
+#   python tools/model_converters/zh3202mmseg.py sqnet SRC DST
+_base_ = ['../_base_/zh320_cityscapes.py']
+norm_cfg = {{_base_.zh320_norm_cfg}}
+model = dict(
+    type='EncoderDecoder',
+    data_preprocessor={{_base_.zh320_data_preprocessor}},
+    backbone=dict(type='SqueezeNet11', norm_cfg=norm_cfg),
+    decode_head=dict(
+        type='SQNetHead',
+        in_channels=(64, 128, 256, 512),
+        in_index=(0, 1, 2, 3),
+        channels=128,
+        num_classes=19,
+        norm_cfg=norm_cfg,
+        align_corners=True,
+        init_cfg=None,
+        loss_decode={{_base_.zh320_loss}}),
+    train_cfg=dict(),
+    test_cfg=dict(mode='whole'))
