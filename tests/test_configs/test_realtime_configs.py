@@ -3,7 +3,8 @@ step on a tiny batch (forward + loss + backward, finite loss, gradients) and
 runs ``init_weights()``.
 
 Runs on the CPU: SyncBN in a config is replaced by BN. ``init_cfg``
-checkpoints given by URL are never downloaded: each is replaced by a local
+checkpoints given by URL (or by a path that exists only after training an
+earlier stage) are never downloaded: each is replaced by a local
 stand-in file (the state of the same sub-module of a model built without that
 ``init_cfg``, under the ``init_cfg``'s prefix), and the test checks that
 ``init_weights()`` loaded it.
@@ -46,10 +47,11 @@ def _url_inits(cfg, path=()):
     found = []
     if isinstance(cfg, dict):
         init = cfg.get('init_cfg')
-        if isinstance(init, dict) and str(init.get('checkpoint', '')
-                                          ).startswith(('http', 'mmcls://',
-                                                        'torchvision://',
-                                                        'open-mmlab://')):
+        ckpt = str(init.get('checkpoint', '')) if isinstance(init, dict) \
+            else ''
+        if ckpt and (ckpt.startswith(('http', 'mmcls://', 'torchvision://',
+                                      'open-mmlab://'))
+                     or not osp.isfile(ckpt)):
             found.append((path, init))
         for k, v in cfg.items():
             found += _url_inits(v, path + (k, ))
@@ -102,9 +104,11 @@ def test_realtime_config(path, tmp_path):
         ref = build_zoo_segmentor(plain)
         for i, (p, init) in enumerate(inits):
             sd = _submodule(ref, p).state_dict()
-            prefix = init.get('prefix')
+            prefix = init.get('prefix') or ''
+            if prefix and not prefix.endswith('.'):
+                prefix += '.'
             file = str(tmp_path / f'standin{i}.pth')
-            torch.save({(f'{prefix}.{k}' if prefix else k): v
+            torch.save({prefix + k: v
                         for k, v in sd.items()}, file)
             _get(model_cfg, p)['init_cfg'] = dict(init, checkpoint=file)
             expected.append((p, sd))
