@@ -1,7 +1,7 @@
 """mmseg's inference API on our models, found by metafile name or config path.
 
-For one config per family (SFNet, SFNet-Lite, LRFormer, LRFormer+, LFD and the
-demo model) a checkpoint is written the way the Runner writes it (mmengine's
+For one config per family (SFNet, SFNet-Lite, LRFormer, LRFormer+, LFD, the
+demo model and one realtime-zoo model) a checkpoint is written the way the Runner writes it (mmengine's
 ``save_checkpoint``: ``state_dict``, ``meta`` with numpy values and the
 ``message_hub`` with its ``HistoryBuffer``s) and loaded back under torch's
 ``weights_only`` default through:
@@ -41,6 +41,7 @@ CASES = {
     'LRFormer+': 'mask2former_lrformer-t_8xb2-160k_ade20k-512x512',
     'LFD': 'lfd_r18_1xb8-150e_mvtec_ad-256x256',
     'demo': 'sfnet-lite_r18-d_2xb4-600it_demo-cityscapes-128x256',
+    'realtime zoo': 'fssnet_4xb4-148k_cityscapes-1024x1024',
 }
 IMAGE = np.random.RandomState(0).randint(0, 255, (48, 64, 3), np.uint8)
 SMALL_SCALE = (64, 64)
@@ -55,7 +56,8 @@ def expected_shape(family):
 def metafile_entry(name):
     for path in sorted(
             p for p in (osp.join(CONFIGS, f, 'metafile.yaml')
-                        for f in ('demo', 'sfnet', 'lrformer', 'lfd'))):
+                        for f in ('demo', 'sfnet', 'lrformer', 'lfd',
+                                  'realtime'))):
         with open(path, encoding='utf-8') as f:
             for model in yaml.safe_load(f)['Models']:
                 if model['Name'] == name:
