@@ -36,3 +36,19 @@ def test_parity(parity, optimized):
 
 def test_converter_rejects_unknown_keys(parity):
     check_bad_key(CFG, parity, NAME)
+
+
+def test_syncbn_keeps_keys():
+    """``norm_cfg`` (e.g. SyncBN) reaches every norm; keys unchanged."""
+    import torch.nn as nn
+    from torch.nn.modules.batchnorm import _BatchNorm
+    SYNC = dict(type='SyncBN', eps=1e-3)
+    sync_cfg = segmentor_cfg(dict(type='ESPNetV2', norm_cfg=SYNC),
+                             dict(type='ESPNetV2Head', norm_cfg=SYNC))
+    with torch.device('meta'):
+        plain, sync = build(CFG), build(sync_cfg)
+    norms = [m for m in sync.modules() if isinstance(m, _BatchNorm)]
+    assert norms and all(isinstance(m, nn.SyncBatchNorm) and m.eps == 1e-3
+                         for m in norms)
+    assert {k: v.shape for k, v in plain.state_dict().items()} == \
+        {k: v.shape for k, v in sync.state_dict().items()}
