@@ -16,3 +16,4 @@ from .linknet_head import LinkNetHead  # noqa: F401
 from .lednet_apn_head import LEDNetAPNHead  # noqa: F401
 from .fanet_head import FANetHead  # noqa: F401
 from .farseenet_head import FarSeeNetHead  # noqa: F401
+from .shelfnet_head import ShelfNetHead  # noqa: F401
