@@ -27,7 +27,7 @@ from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
-from ..utils import channel_shuffle
+from ..utils import ENetInitialBlock, SSnbtUnit, channel_shuffle
 
 
 def _norm(norm_cfg: dict, channels: int) -> nn.Module:
@@ -112,6 +112,13 @@ class LEDNet(BaseModule):
         in_channels (int): Image channels. Default 3.
         drop_probs (Sequence[float]): Dropout2d of the SS-nbt blocks at
             stride 2/4 and at stride 8. Default (0.03, 0.3).
+        variant (str): ``'official'`` (default) or ``'zh320'``: the layout
+            of zh320/realtime-semantic-segmentation-pytorch (commit c77b1b6,
+            ``models/lednet.py``): ENet initial blocks as downsamplers
+            (conv3x3/2-BN-ReLU next to maxpool3x3/2, no BN after the
+            concat), SS-nbt units whose 2nd/4th convs are bias-free
+            conv-BN-ReLU (:class:`~mmseg_ext.models.utils.SSnbtUnit`), no
+            dropout, BN eps 1e-5 (``drop_probs`` and ``norm_cfg`` unused).
         dilations (Sequence[int]): Dilations of the 8 stride-8 blocks.
         norm_cfg (dict): Norm layers. Default BN with eps 1e-3.
         init_cfg: mmengine init config (e.g. a stage-1 checkpoint).
@@ -127,8 +134,22 @@ class LEDNet(BaseModule):
                  dilations: Sequence[int] = (1, 2, 5, 9, 2, 5, 9, 17),
                  norm_cfg: dict = dict(type='BN', eps=1e-3,
                                        requires_grad=True),
+                 variant: str = 'official',
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
+        if variant not in ('official', 'zh320'):
+            raise ValueError("lednet.py: variant must be 'official' or "
+                             f"'zh320', got {variant!r}")
+        self.variant = variant
+        if variant == 'zh320':
+            self.initial_block = ENetInitialBlock(in_channels, 32)
+            layers = [SSnbtUnit(32, 1) for _ in range(3)]
+            layers.append(ENetInitialBlock(32, 64))
+            layers += [SSnbtUnit(64, 1) for _ in range(2)]
+            layers.append(ENetInitialBlock(64, 128))
+            layers += [SSnbtUnit(128, d) for d in dilations]
+            self.layers = nn.Sequential(*layers)
+            return
         if len(drop_probs) != 2:
             raise ValueError('lednet.py: drop_probs must hold 2 values '
                              f'(stride 2/4, stride 8), got {drop_probs}')

@@ -32,6 +32,13 @@ class LEDNetAPNHead(BaseDecodeHead):
         in_channels (int): Encoder channels (128).
         num_classes (int): Classes = APN width.
         norm_cfg (dict): Default BN with eps 1e-3.
+        variant (str): ``'official'`` (default) or ``'zh320'``: the APN of
+            zh320/realtime-semantic-segmentation-pytorch (commit c77b1b6,
+            ``models/lednet.py``): the same graph, but every conv is a
+            bias-free 3x3 conv-BN-ReLU, the pyramid keeps ``in_channels``
+            channels on its way down and its three levels end in
+            ``num_classes`` channels (a per-class attention map), and the
+            mid and global branches are 3x3. Use BN eps 1e-5 with it.
         **kwargs: Other :class:`BaseDecodeHead` arguments (``channels``
             defaults to ``num_classes``; the head has no separate
             classifier).
@@ -40,7 +47,11 @@ class LEDNetAPNHead(BaseDecodeHead):
     def __init__(self, in_channels: int = 128, num_classes: int = 19,
                  norm_cfg: dict = dict(type='BN', eps=1e-3,
                                        requires_grad=True),
+                 variant: str = 'official',
                  **kwargs):
+        if variant not in ('official', 'zh320'):
+            raise ValueError("lednet_apn_head.py: variant must be 'official' "
+                             f"or 'zh320', got {variant!r}")
         kwargs.setdefault('channels', num_classes)
         kwargs.setdefault('dropout_ratio', 0.0)
         # BaseDecodeHead's default init targets conv_seg, which APN lacks
@@ -48,21 +59,27 @@ class LEDNetAPNHead(BaseDecodeHead):
         super().__init__(in_channels=in_channels, num_classes=num_classes,
                          norm_cfg=norm_cfg, **kwargs)
         del self.conv_seg  # the APN output is the class map
+        self.variant = variant
         k = num_classes
+        official = variant == 'official'
+        # pyramid width, attention width, kernels (down1, down2, conv2,
+        # conv1), mid/global kernel
+        p, a = (1, 1) if official else (in_channels, k)
+        k1, k2, k5, k7, km = (7, 5, 5, 7, 1) if official else (3, 3, 3, 3, 3)
 
         def cbr(cin, cout, size, stride=1):
             return ConvModule(cin, cout, size, stride=stride,
-                              padding=size // 2, bias=True,
+                              padding=size // 2, bias=official,
                               norm_cfg=norm_cfg, act_cfg=dict(type='ReLU'))
 
         self.branch1 = nn.Sequential(nn.AdaptiveAvgPool2d(1),
-                                     cbr(in_channels, k, 1))
-        self.mid = cbr(in_channels, k, 1)
-        self.down1 = cbr(in_channels, 1, 7, 2)
-        self.down2 = cbr(1, 1, 5, 2)
-        self.down3 = nn.Sequential(cbr(1, 1, 3, 2), cbr(1, 1, 3))
-        self.conv2 = cbr(1, 1, 5)
-        self.conv1 = cbr(1, 1, 7)
+                                     cbr(in_channels, k, km))
+        self.mid = cbr(in_channels, k, km)
+        self.down1 = cbr(in_channels, p, k1, 2)
+        self.down2 = cbr(p, p, k2, 2)
+        self.down3 = nn.Sequential(cbr(p, p, 3, 2), cbr(p, a, 3))
+        self.conv2 = cbr(p, a, k5)
+        self.conv1 = cbr(p, a, k7)
 
     @staticmethod
     def _up(x, size):
