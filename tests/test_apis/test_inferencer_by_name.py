@@ -48,9 +48,9 @@ SMALL_SCALE = (64, 64)
 
 
 def expected_shape(family):
-    """LFD predicts at the network input size (as released), others at
-    the image size."""
-    return (1, 64, 64) if family == 'LFD' else (1, 48, 64)
+    """Every family predicts at the image size at inference (LFD evaluates
+    at its input size only when an annotation is loaded, as released)."""
+    return (1, 48, 64)
 
 
 def metafile_entry(name):
@@ -80,11 +80,6 @@ def shrink_test_resize(cfg):
             if transform['type'].split('.')[-1] in ('Resize', 'AlignResize'):
                 transform['scale'] = SMALL_SCALE
     return cfg
-
-
-def has_checked_loading(cfg):
-    return any(t['type'] == 'CheckedLoadAnnotations'
-               for t in cfg.test_dataloader.dataset.pipeline)
 
 
 @pytest.fixture(scope='module')
@@ -121,23 +116,6 @@ def assert_same_weights(model, state_dict):
         assert torch.equal(loaded[key].cpu(), value), key
 
 
-def run(cfg, fn):
-    """``fn()``; a known limitation of the config turns into an xfail.
-
-    ``CheckedLoadAnnotations`` in a test pipeline reads a label map that
-    inference inputs do not have (mmseg's inferencer and ``inference_model``
-    drop only ``LoadAnnotations``); once it tolerates a missing
-    ``seg_map_path`` these cases run through and pass.
-    """
-    try:
-        return fn()
-    except KeyError as error:
-        if has_checked_loading(cfg) and 'seg_map_path' in str(error):
-            pytest.xfail('CheckedLoadAnnotations in the test pipeline needs '
-                         'a label map (no seg_map_path at inference)')
-        raise
-
-
 @pytest.mark.parametrize('family', sorted(CASES))
 def test_mmseg_inferencer_by_metafile_name(family, checkpoints):
     name = CASES[family]
@@ -149,7 +127,7 @@ def test_mmseg_inferencer_by_metafile_name(family, checkpoints):
     assert_same_weights(inferencer.model, state_dict)
     small = shrink_test_resize(Config.fromfile(config_path(name)))
     inferencer.pipeline = inferencer._init_pipeline(small)
-    result = run(small, lambda: inferencer(IMAGE, return_datasamples=True))
+    result = inferencer(IMAGE, return_datasamples=True)
     assert result.pred_sem_seg.data.shape == expected_shape(family)
 
 
@@ -162,16 +140,9 @@ def test_seg_ext_inferencer_by_name_and_by_path(family, checkpoints,
     assert_same_weights(by_name.model, state_dict)
     cfg = shrink_test_resize(Config.fromfile(config_path(name)))
     by_path = SegExtInferencer(model=cfg, weights=path, device='cpu')
-    out = run(cfg, lambda: by_path(IMAGE, return_datasamples=True))
+    out = by_path(IMAGE, return_datasamples=True)
     assert out.pred_sem_seg.data.shape == expected_shape(family)
-    try:
-        out = by_path(IMAGE, out_dir=str(tmp_path))
-    except IndexError:
-        if family != 'LFD':
-            raise
-        pytest.xfail('LFD predicts at the network input size, so '
-                     "MMSegInferencer's visualiser cannot overlay the map on "
-                     'an image of another size')
+    out = by_path(IMAGE, out_dir=str(tmp_path))
     assert out['predictions'].shape == expected_shape(family)[1:]
     assert len(list((tmp_path / 'vis').iterdir())) == 1
     assert len(list((tmp_path / 'pred').iterdir())) == 1
@@ -185,7 +156,7 @@ def test_init_model_and_inference_model(family, checkpoints):
     model = init_model(cfg, path, device='cpu')
     assert_same_weights(model, state_dict)
     assert model.dataset_meta['classes']
-    result = run(cfg, lambda: inference_model(model, IMAGE))
+    result = inference_model(model, IMAGE)
     assert result.pred_sem_seg.data.shape == expected_shape(family)
     assert result.seg_logits.data.shape[0] == len(
         model.dataset_meta['classes'])

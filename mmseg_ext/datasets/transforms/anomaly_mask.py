@@ -66,7 +66,8 @@ class LoadAnomalyAnnotations(BaseTransform):
 
     Required keys: ``img`` (or ``ori_shape``), ``seg_map_path`` (None for a
     normal image), ``img_path``. Added key: ``gt_anomaly_mask``
-    (``H x W`` uint8 at the image's original size).
+    (``H x W`` uint8 at the image's original size). Inputs without a
+    ``seg_map_path`` key at all (inference) pass through unchanged.
 
     Raises:
         ValueError: the mask's size differs from its image's (names both).
@@ -76,6 +77,8 @@ class LoadAnomalyAnnotations(BaseTransform):
         self.backend_args = backend_args
 
     def transform(self, results: dict) -> dict:
+        if 'seg_map_path' not in results:  # inference input: no annotation
+            return results
         shape = results.get('ori_shape') or results['img'].shape[:2]
         shape = tuple(int(s) for s in shape[:2])
         path = results.get('seg_map_path')
@@ -142,6 +145,9 @@ class BinarizeAnomalyMask(BaseTransform):
         self.eval_at_input_size = eval_at_input_size
 
     def transform(self, results: dict) -> dict:
+        if 'gt_anomaly_mask' not in results and \
+                'seg_map_path' not in results:
+            return results  # inference input: predict at the image size
         if 'gt_anomaly_mask' not in results:
             raise KeyError('BinarizeAnomalyMask needs gt_anomaly_mask: put '
                            'LoadAnomalyAnnotations before it.')

@@ -48,6 +48,13 @@ class CheckedLoadAnnotations(LoadAnnotations):
         self.check_values = check_values
         self.check_size = check_size
 
+    def transform(self, results: dict) -> dict:
+        # inference pipelines (mmseg's inferencer/inference_model remove only
+        # ``LoadAnnotations`` by name) carry no label map: nothing to load
+        if results.get('seg_map_path') is None:
+            return results
+        return super().transform(results)
+
     def _load_seg_map(self, results: dict) -> None:
         try:
             super()._load_seg_map(results)
