@@ -77,6 +77,8 @@ def test_init_weights_with_local_stand_ins(config, tmp_path, monkeypatch):
     if local:  # local pretrained files hold the backbone's own keys
         weights = {k: torch.full_like(v, 0.25) if v.is_floating_point()
                    else v for k, v in model.backbone.state_dict().items()}
+        # also under 'backbone.' for init_cfg=dict(..., prefix='backbone.')
+        weights.update({f'backbone.{k}': v for k, v in weights.items()})
         for ref in local:
             os.makedirs(osp.dirname(ref) or '.', exist_ok=True)
             torch.save({'state_dict': weights}, ref)
@@ -93,6 +95,9 @@ def expected_url(ref):
     from mmengine.runner.checkpoint import get_external_models
     if ref.startswith('open-mmlab://'):
         return get_external_models()[ref[len('open-mmlab://'):]]
+    if ref.startswith('mmcls://'):
+        from mmengine.runner.checkpoint import get_mmcls_models
+        return get_mmcls_models()[ref[len('mmcls://'):]]
     if ref.startswith('torchvision://'):
         return safe_checkpoint.torchvision_model_urls()[
             ref[len('torchvision://'):]]
