@@ -56,15 +56,15 @@ class _RegisterAfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, 'find_spec'):
                 continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                self._loader = spec.loader
-                spec.loader = self
-                return spec
+            found = finder.find_spec(fullname, path, target)
+            if found is not None:
+                self._loader = found.loader
+                found.loader = self
+                return found
         return None
 
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
+    def create_module(self, found):
+        return self._loader.create_module(found)
 
     def exec_module(self, module):
         self._loader.exec_module(module)

@@ -2,7 +2,7 @@
 # Install mmseg_ext and everything it needs into the ACTIVE Python environment.
 # Idempotent: safe to run again; each step is skipped when already satisfied.
 #   - torch: installed only when none is importable (a user's CUDA torch is
-#     never replaced). Override the spec with TORCH_SPEC=...
+#     never replaced). Override with TORCH_SPEC=...
 #   - mmcv 2.1.0 with compiled ops: built from the sdist only when no mmcv with
 #     `mmcv._ext` imports (~20 min on 2 cores the first time; pip's wheel cache
 #     makes later installs take seconds).

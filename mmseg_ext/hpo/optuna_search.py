@@ -31,14 +31,14 @@ from .search_space import sample_overrides, validate_space
 SUMMARY_FIELDS = ('number', 'state', 'value', 'params', 'work_dir')
 
 
-def build_pruner(spec: Optional[dict]):
+def build_pruner(param: Optional[dict]):
     """An ``optuna.pruners`` instance from ``dict(type=..., **kwargs)``."""
     import optuna
-    spec = dict(spec or dict(type='MedianPruner'))
-    name = spec.pop('type')
+    param = dict(param or dict(type='MedianPruner'))
+    name = param.pop('type')
     if not hasattr(optuna.pruners, name):
         raise KeyError(f'hpo.pruner.type {name!r} is not an optuna pruner')
-    return getattr(optuna.pruners, name)(**spec)
+    return getattr(optuna.pruners, name)(**param)
 
 
 def create_study(storage: Optional[str], study_name: str, direction: str,

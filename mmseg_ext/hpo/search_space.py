@@ -1,6 +1,6 @@
 """The search space a config declares in ``hpo = dict(space=...)``.
 
-Each entry maps a parameter name to a spec; the sampled value is written into
+Each entry maps a parameter name to its description; the sampled value is written into
 the config with ``Config.merge_from_dict`` (list indices allowed):
 
     space = dict(
@@ -41,40 +41,40 @@ def validate_space(space: Dict[str, dict]) -> None:
     if not isinstance(space, dict) or not space:
         raise ValueError('hpo.space must be a non-empty dict of parameter '
                          f'specs, got {space!r}')
-    for name, spec in space.items():
-        kind = spec.get('type')
+    for name, param in space.items():
+        kind = param.get('type')
         if kind not in TYPES:
             raise ValueError(f'hpo.space.{name}: type must be one of {TYPES}'
                              f', got {kind!r}')
-        if kind in ('float', 'int') and not {'low', 'high'} <= set(spec):
+        if kind in ('float', 'int') and not {'low', 'high'} <= set(param):
             raise ValueError(f'hpo.space.{name}: {kind} needs low and high')
-        if kind == 'categorical' and not spec.get('choices'):
+        if kind == 'categorical' and not param.get('choices'):
             raise ValueError(f'hpo.space.{name}: categorical needs choices')
-        if 'key' not in spec and 'overrides' not in spec:
+        if 'key' not in param and 'overrides' not in param:
             raise ValueError(f'hpo.space.{name}: give key (the config key '
                              'that receives the value) or overrides')
-        if spec.get('transform') not in TRANSFORMS:
+        if param.get('transform') not in TRANSFORMS:
             raise ValueError(f'hpo.space.{name}: unknown transform '
-                             f'{spec["transform"]!r}')
-        missing = set(spec.get('choices', [])) - set(spec.get('overrides',
+                             f'{param["transform"]!r}')
+        missing = set(param.get('choices', [])) - set(param.get('overrides',
                                                                {}) or {})
-        if spec.get('overrides') is not None and missing:
+        if param.get('overrides') is not None and missing:
             raise ValueError(f'hpo.space.{name}: overrides lack the choices '
                              f'{sorted(missing)}')
 
 
-def suggest(trial, name: str, spec: dict):
+def suggest(trial, name: str, param: dict):
     """One value from an optuna trial."""
-    kind = spec['type']
+    kind = param['type']
     if kind == 'float':
-        return trial.suggest_float(name, spec['low'], spec['high'],
-                                   log=spec.get('log', False),
-                                   step=spec.get('step'))
+        return trial.suggest_float(name, param['low'], param['high'],
+                                   log=param.get('log', False),
+                                   step=param.get('step'))
     if kind == 'int':
-        return trial.suggest_int(name, spec['low'], spec['high'],
-                                 step=spec.get('step', 1),
-                                 log=spec.get('log', False))
-    return trial.suggest_categorical(name, list(spec['choices']))
+        return trial.suggest_int(name, param['low'], param['high'],
+                                 step=param.get('step', 1),
+                                 log=param.get('log', False))
+    return trial.suggest_categorical(name, list(param['choices']))
 
 
 def overrides_for(space: Dict[str, dict], params: Dict[str, Any],
@@ -83,18 +83,18 @@ def overrides_for(space: Dict[str, dict], params: Dict[str, Any],
     overrides: Dict[str, Any] = {}
     tuples: Dict[str, dict] = {}
     # whole-block overrides first, so that keyed values land inside them
-    for name, spec in space.items():
-        if spec.get('overrides') is not None:
+    for name, param in space.items():
+        if param.get('overrides') is not None:
             # copies: mmengine's merge pops `_delete_` from what it merges
-            overrides.update(copy.deepcopy(spec['overrides'][params[name]]))
-    for name, spec in space.items():
-        value = TRANSFORMS[spec.get('transform')](params[name])
-        if 'key' not in spec:
+            overrides.update(copy.deepcopy(param['overrides'][params[name]]))
+    for name, param in space.items():
+        value = TRANSFORMS[param.get('transform')](params[name])
+        if 'key' not in param:
             continue
-        if 'index' in spec:
-            tuples.setdefault(spec['key'], {})[int(spec['index'])] = value
+        if 'index' in param:
+            tuples.setdefault(param['key'], {})[int(param['index'])] = value
         else:
-            overrides[spec['key']] = value
+            overrides[param['key']] = value
     for key, parts in tuples.items():
         current = list(_lookup(base_cfg, key) or []) if base_cfg else []
         size = max(len(current), max(parts) + 1)
@@ -119,6 +119,6 @@ def _lookup(cfg, key: str):
 
 def sample_overrides(trial, space: Dict[str, dict], base_cfg=None):
     """Sample every parameter of ``space`` and return config overrides."""
-    params = {name: suggest(trial, name, spec)
-              for name, spec in space.items()}
+    params = {name: suggest(trial, name, param)
+              for name, param in space.items()}
     return overrides_for(space, params, base_cfg)

@@ -99,9 +99,9 @@ def test_resume_lookup_takes_only_record_or_periodic(tmp_path):
     record.write_text(str(tmp_path / 'iter_99.pth'))  # dangling
     assert find_resume_checkpoint(str(tmp_path)) == str(
         tmp_path / 'iter_10.pth')
-    record.write_text('s3://bucket/work/iter_20.pth')  # remote: as written
+    record.write_text('s3://bucket/run/iter_20.pth')  # remote: as written
     assert find_resume_checkpoint(str(tmp_path)) == \
-        's3://bucket/work/iter_20.pth'
+        's3://bucket/run/iter_20.pth'
 
 
 def test_resume_without_checkpoint_starts_from_scratch(tmp_path):
