@@ -1,58 +1,16 @@
 """Clear errors for the bad inputs users hit most often.
 
-* a dataset folder that does not exist (or holds no image) names the path and
-  the layout the dataset expects, instead of an empty dataset or a bare
-  ``FileNotFoundError`` from deep inside ``fileio``;
 * an annotation whose size differs from its image names both files;
 * an unknown ``type`` in a config lists close matches from the registries.
 
 Nothing here changes mmseg or mmengine: :class:`~mmseg_ext.engine.runner.
-SegRunner` and the ``CheckedLoadAnnotations`` transform call these helpers.
+SegRunner` and the ``CheckedLoadAnnotations`` transform call these helpers
+(the runner checks dataset folders itself, from the dataset config).
 """
 import contextlib
 import difflib
-import os.path as osp
 import re
 from typing import List
-
-
-def expected_layout(dataset) -> str:
-    """One line per folder the dataset reads, with the file pattern."""
-    prefix = dataset.data_prefix
-    lines = []
-    if prefix.get('img_path'):
-        lines.append(f'  {prefix["img_path"]}/**/*{dataset.img_suffix}')
-    if prefix.get('seg_map_path'):
-        lines.append(
-            f'  {prefix["seg_map_path"]}/**/*{dataset.seg_map_suffix}')
-    return '\n'.join(lines)
-
-
-def check_dataset_folders(dataset) -> None:
-    """Raise FileNotFoundError naming a missing dataset folder and layout."""
-    ann_file = getattr(dataset, 'ann_file', '')
-    if ann_file and not osp.isdir(ann_file) and not osp.isfile(ann_file):
-        raise FileNotFoundError(
-            f'{type(dataset).__name__}: annotation file {ann_file} does not '
-            'exist.')
-    for key in ('img_path', 'seg_map_path'):
-        folder = dataset.data_prefix.get(key)
-        if folder and '://' not in folder and not osp.isdir(folder):
-            raise FileNotFoundError(
-                f'{type(dataset).__name__}: dataset folder {folder} '
-                f'(data_prefix.{key}) does not exist. Expected layout:\n'
-                f'{expected_layout(dataset)}')
-
-
-def check_not_empty(dataset, data_list: List[dict]) -> None:
-    """Raise FileNotFoundError when a dataset folder holds no image."""
-    if data_list:
-        return
-    folder = dataset.data_prefix.get('img_path')
-    raise FileNotFoundError(
-        f'{type(dataset).__name__}: no image matching '
-        f'*{dataset.img_suffix} found under {folder}. Expected layout:\n'
-        f'{expected_layout(dataset)}')
 
 
 def check_seg_map_size(results: dict) -> None:
