@@ -1,0 +1,2 @@
+"""Necks (registered in mmdet's MODELS, for detectors / panoptic models)."""
+from .sfnet_aligned_neck import SFNetAlignedNeck  # noqa: F401
