@@ -8,7 +8,8 @@ registries under names that collide with nothing upstream, and the safe
 torch is changed; behaviour our tools add is selected by configs
 (``runner_type='SegRunner'``, ``model_wrapper_cfg``, transforms, hooks).
 """
-from . import apis, datasets, engine, evaluation, models  # noqa: F401
+from . import (apis, datasets, engine, evaluation, models,  # noqa: F401
+               visualization)
 from .utils.cpu_distributed import DeviceAwareDistributedDataParallel  # noqa
 from .utils.safe_checkpoint import register_safe_loaders
 from .version import __version__

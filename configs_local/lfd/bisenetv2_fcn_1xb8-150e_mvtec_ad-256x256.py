@@ -8,7 +8,7 @@ stock cross-entropy loss, and evaluate epoch 100 like LFD.
 """
 _base_ = [
     'mmseg::_base_/models/bisenetv2.py',
-    '../_base_/default_runtime.py',
+    '../_base_/anomaly_runtime.py',
     '../_base_/datasets/mvtec_ad.py',
     '../_base_/schedules/schedule_lfd_150e.py',
 ]

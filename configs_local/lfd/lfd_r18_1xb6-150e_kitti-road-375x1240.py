@@ -30,7 +30,7 @@ accordingly). For the KITTI server submission train on
 ``test_evaluator = dict(type='KITTIRoadMetric', format_only=True,
 output_dir=...)``.
 """
-_base_ = ['../_base_/default_runtime.py']
+_base_ = ['../_base_/kitti_road_runtime.py']
 custom_imports = dict(imports=['mmseg_ext'], allow_failed_imports=False)
 
 crop_size = (375, 1240)  # (h, w)

@@ -6,7 +6,7 @@ the fixed epoch 100 (``epoch_100.pth``). Paper (README) result: I-AUROC
 78.96, P-AP 40.25, IoU 39.00.
 """
 _base_ = [
-    '../_base_/default_runtime.py',
+    '../_base_/anomaly_runtime.py',
     '../_base_/models/lfd_r18.py',
     '../_base_/datasets/mvtec_3d_ad.py',
     '../_base_/schedules/schedule_lfd_150e.py',

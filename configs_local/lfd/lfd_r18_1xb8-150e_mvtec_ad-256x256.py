@@ -7,7 +7,7 @@ categories, batch 8, SGD 0.01 / 0.9 / 1e-4, per-iteration cosine to 1e-5,
 Paper (README) result: I-AUROC 95.88, P-AP 77.15, IoU 56.47.
 """
 _base_ = [
-    '../_base_/default_runtime.py',
+    '../_base_/anomaly_runtime.py',
     '../_base_/models/lfd_r18.py',
     '../_base_/datasets/mvtec_ad.py',
     '../_base_/schedules/schedule_lfd_150e.py',

@@ -6,7 +6,7 @@ checkpoint is the fixed epoch 10 (``epoch_10.pth``, per the release's config
 comment). Paper (README) result: I-AUROC 83.07, P-AP 43.87, IoU 26.37.
 """
 _base_ = [
-    '../_base_/default_runtime.py',
+    '../_base_/anomaly_runtime.py',
     '../_base_/models/lfd_r18.py',
     '../_base_/datasets/visa.py',
     '../_base_/schedules/schedule_lfd_150e.py',

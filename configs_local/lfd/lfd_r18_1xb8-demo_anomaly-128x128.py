@@ -12,7 +12,7 @@ Evaluates the released anomaly metrics per category at the end.
         configs_local/lfd/lfd_r18_1xb8-demo_anomaly-128x128.py 2
 """
 _base_ = [
-    '../_base_/default_runtime.py',
+    '../_base_/anomaly_runtime.py',
     '../_base_/models/lfd_r18.py',
     '../_base_/datasets/anomaly_demo.py',
     '../_base_/schedules/schedule_lfd_150e.py',

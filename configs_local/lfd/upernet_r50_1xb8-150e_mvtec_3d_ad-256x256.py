@@ -9,7 +9,7 @@ like LFD.
 """
 _base_ = [
     'mmseg::_base_/models/upernet_r50.py',
-    '../_base_/default_runtime.py',
+    '../_base_/anomaly_runtime.py',
     '../_base_/datasets/mvtec_3d_ad.py',
     '../_base_/schedules/schedule_lfd_150e.py',
 ]
