@@ -10,3 +10,4 @@ from .camvid import CamVidDataset  # noqa: F401
 from .uds import UDSDataset  # noqa: F401
 from .class_uniform import ClassUniformDataset  # noqa: F401
 from .kitti_road import KITTIRoadDataset  # noqa: F401
+from .cityscapes_panoptic import CityscapesPanopticDataset  # noqa: F401

@@ -4,3 +4,4 @@ from .align_resize import AlignResize  # noqa: F401
 from .kitti_road_loading import LoadKITTIRoadAnnotations  # noqa: F401
 from .random_brightness import RandomBrightnessScale  # noqa: F401
 from .checked_loading import CheckedLoadAnnotations  # noqa: F401
+from .panoptic_loading import LoadCityscapesPanopticAnnotations  # noqa: F401,E501
