@@ -71,3 +71,41 @@ def test_benchmark_train_compares_fp32_and_amp():
     assert 'train=True channels_last=True' in out
     assert re.search(r'\[fp32 train\]: median .* ratio to first 1\.000', out)
     assert re.search(r'\[amp train\]: median .* ratio to first \d', out)
+
+
+def test_benchmark_paired_ratio_is_the_median_of_round_ratios():
+    tool = load_tool('analysis_tools/benchmark.py')
+    assert tool.paired_ratio([2.0, 9.0, 3.0], [1.0, 3.0, 2.0]) == 2.0
+    import pytest
+    with pytest.raises(ValueError, match='equally many'):
+        tool.paired_ratio([1.0], [1.0, 2.0])
+    with pytest.raises(KeyError, match='resnet18-v1c'):
+        tool.build_reference('resnet9')
+    ref = tool.build_reference('resnet18-v1c')
+    assert type(ref).__name__ == 'ResNetV1c' and ref.depth == 18
+    assert not ref.training
+
+
+def test_benchmark_reference_mode_reports_lowest_ratio_of_runs(tmp_path):
+    import json
+    out_json = tmp_path / 'ratios.json'
+    proc = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/benchmark.py', CONFIG,
+         '--reference', 'resnet18-v1c', '--shape', '32', '64', '--threads',
+         '1', '--warmup', '0', '--repeat', '2', '--runs', '2', '--json',
+         str(out_json)], cwd=REPO, capture_output=True, text=True,
+        timeout=300, env=dict(os.environ, PYTHONPATH=REPO))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    assert 'reference=resnet18-v1c (as built)' in out
+    assert 'timed=encode_decode' in out and 'folded' in out
+    row = re.search(r'ratio to resnet18-v1c ([\d.]+) \(runs: ([\d.]+), '
+                    r'([\d.]+);', out)
+    assert row, out[-2000:]
+    ratio, run1, run2 = map(float, row.groups())
+    assert ratio == min(run1, run2) > 0
+    data = json.loads(out_json.read_text())
+    res = data['results'][CONFIG]
+    assert len(res['ratios']) == len(res['times_ms']) == 2
+    assert res['ratio'] == min(res['ratios'])
+    assert data['input'] == [1, 3, 32, 64] and data['threads'] == 1

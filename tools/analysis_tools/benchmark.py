@@ -4,11 +4,17 @@
         [--shape 512 1024] [--threads 2] [--device cpu|cuda]
         [--warmup 3] [--repeat 10] [--amp] [--checkpoint CKPT]
         [--optimize | --no-optimize]
+    python tools/analysis_tools/benchmark.py CONFIG [CONFIG ...] \
+        --reference resnet18-v1c [--runs 2] [--json OUT.json]
     python tools/analysis_tools/benchmark.py CONFIG --train --shape 128 256 \
         --batch 4 [--compare-amp] [--channels-last]
 
 Builds each config's model in eval mode and times ``model._forward`` (backbone
 and decode head, as deployed; no data preprocessing) on a fixed random input.
+``--postprocess`` times ``model.predict`` instead, i.e. the network plus the
+model's post-processing (mmseg: resize to the input size and argmax;
+mmdet panoptic models such as the K-Net head configs: the panoptic merge);
+mmdet-scoped configs (``default_scope='mmdet'``) get ``DetDataSample`` s.
 ``--optimize`` (default on for ``--device cpu``, off otherwise) first applies
 the explicit inference transform
 :func:`mmseg_ext.apis.optimize_for_inference` (conv-BN folding,
@@ -18,9 +24,23 @@ them alike, and their ratio to the first config is printed. Reports the
 median and minimum latency over warm runs, throughput, peak memory (CUDA: max
 allocated; CPU: peak resident set growth during the timed runs), the number of
 threads and the input size.
+
+``--reference NAME`` reports each config's latency as a ratio to a fixed
+reference network instead (``resnet18-v1c``: mmseg's backbone
+``ResNetV1c(depth=18)``, eval, as built: no inference transform, so that the
+yardstick does not change with the transform). In this mode each config is
+timed up to segmentation logits at the input size (``encode_decode``: backbone,
+decode head and mmseg's final bilinear resize, as a released model that
+returns full-resolution logits), and every timed forward of a config is paired
+with a timed forward of the reference right before it. The ratio of a run is
+the median over rounds of (config time / paired reference time); ``--runs N``
+repeats the whole measurement and reports the lowest ratio of the N runs
+(noise on a shared machine only slows things down). ``--json`` writes the
+ratios and times per config.
 """
 import argparse
 import gc
+import json
 import resource
 import statistics
 import time
@@ -33,6 +53,12 @@ from mmengine.runner import load_checkpoint
 import mmseg_ext  # noqa: F401
 from mmseg.registry import MODELS
 from mmseg_ext.apis import optimize_for_inference
+
+
+# fixed reference networks for --reference (mmseg model configs)
+REFERENCES = {
+    'resnet18-v1c': dict(type='ResNetV1c', depth=18),
+}
 
 
 def parse_args():
@@ -53,6 +79,10 @@ def parse_args():
         default=None,
         help='apply mmseg_ext.apis.optimize_for_inference before timing '
         '(default: on for --device cpu, off otherwise)')
+    parser.add_argument(
+        '--postprocess', action='store_true',
+        help='time model.predict (network + post-processing, e.g. the '
+        'panoptic merge) instead of model._forward')
     parser.add_argument('--train', action='store_true',
                         help='time training steps instead of inference')
     parser.add_argument('--compare-amp', action='store_true',
@@ -60,7 +90,39 @@ def parse_args():
     parser.add_argument('--channels-last', action='store_true',
                         help='channels-last model and input')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parser.add_argument(
+        '--reference',
+        choices=sorted(REFERENCES),
+        default=None,
+        help='report latency as a ratio to this reference network, timed '
+        'paired with every forward of every config')
+    parser.add_argument('--runs', type=int, default=1,
+                        help='with --reference: independent runs; the '
+                        'lowest ratio is reported')
+    parser.add_argument('--json', default=None,
+                        help='with --reference: write the results here')
     return parser.parse_args()
+
+
+def build_reference(name: str, device: str = 'cpu'):
+    """The reference network ``name`` of :data:`REFERENCES`, eval, as
+    built (no inference transform)."""
+    if name not in REFERENCES:
+        raise KeyError(f'unknown reference {name!r}; known: '
+                       f'{sorted(REFERENCES)}')
+    init_default_scope('mmseg')
+    model = MODELS.build(REFERENCES[name]).to(device)
+    model.eval()
+    return model
+
+
+def paired_ratio(times, reference_times) -> float:
+    """Median over rounds of ``times[i] / reference_times[i]``."""
+    if len(times) != len(reference_times) or not times:
+        raise ValueError('paired_ratio needs equally many (>= 1) config and '
+                         f'reference times, got {len(times)} and '
+                         f'{len(reference_times)}')
+    return statistics.median(t / r for t, r in zip(times, reference_times))
 
 
 def build_model(config: str, args):
@@ -129,7 +191,20 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_once(model, inputs, args) -> float:
+def predict_samples(config: str, args, h: int, w: int) -> list:
+    """Data samples with the metainfo ``model.predict`` needs (no
+    resizing: image, original and padded shape all equal the input)."""
+    cfg = Config.fromfile(config)
+    meta = dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w),
+                batch_input_shape=(h, w), scale_factor=(1.0, 1.0))
+    if cfg.get('default_scope', 'mmseg') == 'mmdet':
+        from mmdet.structures import DetDataSample as Sample
+    else:
+        from mmseg.structures import SegDataSample as Sample
+    return [Sample(metainfo=dict(meta)) for _ in range(args.batch)]
+
+
+def run_once(model, inputs, args, samples=None) -> float:
     dtype = torch.float16 if args.device.startswith('cuda') else \
         torch.bfloat16
     device_type = 'cuda' if args.device.startswith('cuda') else 'cpu'
@@ -138,10 +213,89 @@ def run_once(model, inputs, args) -> float:
     start = time.perf_counter()
     with torch.inference_mode(), torch.autocast(
             device_type, dtype=dtype, enabled=args.amp):
-        model._forward(inputs)
+        if samples is not None:
+            model.predict(inputs, samples)
+        else:
+            model._forward(inputs)
     if args.device.startswith('cuda'):
         torch.cuda.synchronize()
     return time.perf_counter() - start
+
+
+def time_call(fn, device: str) -> float:
+    if device.startswith('cuda'):
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    with torch.inference_mode():
+        fn()
+    if device.startswith('cuda'):
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
+def measure_against_reference(args, inputs) -> dict:
+    """--reference mode: ratio of each config to the reference network
+    (see the module doc). Returns {config: result dict}."""
+    h, w = inputs.shape[-2:]
+    metas = [dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w))
+             ] * inputs.shape[0]
+    reference = build_reference(args.reference, args.device)
+    calls = {}
+    for config in args.configs:
+        model = build_model(config, args)
+        if not hasattr(model, 'encode_decode'):
+            raise TypeError(f'{config}: --reference times encode_decode of '
+                            f'an mmseg segmentor, {type(model).__name__} '
+                            'has none')
+        calls[config] = (lambda model=model: model.encode_decode(
+            inputs, metas))
+    ref_call = lambda: reference(inputs)  # noqa: E731
+    results = {c: dict(ratios=[], times_ms=[], reference_ms=[])
+               for c in args.configs}
+    for _ in range(args.runs):
+        for config in args.configs:
+            for _ in range(args.warmup):
+                time_call(ref_call, args.device)
+                time_call(calls[config], args.device)
+        times = {c: ([], []) for c in args.configs}
+        for _ in range(args.repeat):  # interleaved rounds, paired
+            for config in args.configs:
+                gc.collect()
+                times[config][1].append(time_call(ref_call, args.device))
+                times[config][0].append(time_call(calls[config],
+                                                  args.device))
+        for config, (t, r) in times.items():
+            results[config]['ratios'].append(paired_ratio(t, r))
+            results[config]['times_ms'].append(statistics.median(t) * 1e3)
+            results[config]['reference_ms'].append(
+                statistics.median(r) * 1e3)
+    for res in results.values():
+        res['ratio'] = min(res['ratios'])
+    return results
+
+
+def main_reference(args, inputs) -> None:
+    results = measure_against_reference(args, inputs)
+    h, w = inputs.shape[-2:]
+    print(f'device={args.device} threads={torch.get_num_threads()} '
+          f'input={args.batch}x3x{h}x{w} optimize={args.optimize} '
+          f'reference={args.reference} (as built) warmup={args.warmup} '
+          f'repeat={args.repeat} runs={args.runs} timed=encode_decode')
+    for config, res in results.items():
+        runs = ', '.join(f'{r:.3f}' for r in res['ratios'])
+        times = ', '.join(f'{t:.1f}' for t in res['times_ms'])
+        refs = ', '.join(f'{t:.1f}' for t in res['reference_ms'])
+        print(f'{config}: ratio to {args.reference} {res["ratio"]:.3f} '
+              f'(runs: {runs}; median ms: {times}; reference median ms: '
+              f'{refs})')
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(dict(
+                device=args.device, threads=torch.get_num_threads(),
+                input=[args.batch, 3, h, w], optimize=args.optimize,
+                reference=args.reference, warmup=args.warmup,
+                repeat=args.repeat, runs=args.runs, results=results), f,
+                      indent=1)
 
 
 def main():
@@ -156,6 +310,12 @@ def main():
                              args.device)
     if args.channels_last:
         inputs = inputs.contiguous(memory_format=torch.channels_last)
+    if args.reference:
+        if args.runs < 1:
+            raise SystemExit(f'--runs must be >= 1, got {args.runs}')
+        if args.train:
+            raise SystemExit('--reference times inference; drop --train')
+        return main_reference(args, inputs)
     if args.train:
         variants = [(False, ), (True, )] if args.compare_amp else \
             [(args.amp, )]
@@ -172,7 +332,10 @@ def main():
             model = build_model(config, args)
             if args.channels_last:
                 model = model.to(memory_format=torch.channels_last)
-            runs[config] = lambda model=model: run_once(model, inputs, args)
+            samples = predict_samples(config, args, h, w) \
+                if args.postprocess else None
+            runs[config] = lambda model=model, samples=samples: run_once(
+                model, inputs, args, samples)
     times = {config: [] for config in args.configs}
     memory = {}
     for config in args.configs:
@@ -193,6 +356,7 @@ def main():
     print(f'device={args.device} threads={torch.get_num_threads()} '
           f'input={args.batch}x3x{h}x{w} amp={args.amp} '
           f'optimize={args.optimize} train={args.train} '
+          f'postprocess={args.postprocess} '
           f'channels_last={args.channels_last} warmup={args.warmup} '
           f'repeat={args.repeat}')
     base = statistics.median(times[args.configs[0]])
