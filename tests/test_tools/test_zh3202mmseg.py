@@ -52,7 +52,7 @@ def test_unknown_key_is_named(parity):
 
 def test_cli_roundtrip(parity, tmp_path):
     from tests.test_models.test_zoo.test_esnet import CFG
-    from tests.test_models.test_zoo.zh320_checks import build
+    from tests.utils.zoo import build
     sd = parity.official_state_dict('zh320_esnet')
     src = tmp_path / 'esnet_release.pth'
     torch.save({'model': {'module.' + k: v for k, v in sd.items()},

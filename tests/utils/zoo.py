@@ -7,15 +7,31 @@ fixture's ``input_generation``, checked against ``input_x_sha256`` when the
 fixture records it) -> ``max|ours-ref| <= 1e-4*max(1, output_max_abs)`` on the
 stored stride-4 samples, argmax mismatch < 1e-3 of the pixels and, when
 stored, the pre-resize head logits.
+
+Every zh320 zoo model is an mmseg ``EncoderDecoder``; the released forward
+equals ``encode_decode`` (backbone -> decode head -> bilinear resize to the
+input with the head's ``align_corners``). ``segmentor_cfg``,
+``check_forward_backward``, ``check_counts``, ``check_parity`` and
+``check_bad_key`` are the per-model checks of ``tests/test_models/test_zoo``.
+
+FLOPs convention (the fixtures'): ``torch.utils.flop_counter.FlopCounterMode``
+on a 1x3x512x1024 input in eval mode, 2 FLOPs per multiply-add of
+convolutions (incl. transposed/grouped) and matmuls, nothing else; run on the
+meta device, so it costs no compute. ``tools/analysis_tools/get_flops.py``
+reports MACs (mmengine's fvcore-style counter, which also counts norm and
+resize elements), i.e. about half of this number.
 """
 import copy
 import hashlib
 import re
 
+import pytest
 import torch
 
 __all__ = ['build_zoo_segmentor', 'count_params', 'fixture_input',
-           'run_parity']
+           'run_parity', 'segmentor_cfg', 'build', 'check_forward_backward',
+           'num_params', 'flops_512x1024', 'check_counts', 'check_parity',
+           'check_bad_key']
 
 _GEN = re.compile(r'torch\.randn\(\[([\d,\s]+)\],\s*generator=torch\.'
                   r'Generator\(\)\.manual_seed\((\d+)\)\)')
@@ -51,7 +67,8 @@ def fixture_input(meta: dict, key: str = 'x') -> torch.Tensor:
     return x
 
 
-def run_parity(parity, name: str, model, convert=None, forward=None):
+def run_parity(parity, name: str, model, convert=None, forward=None,
+               optimized: bool = False):
     """Strict-load the converted fixture weights into ``model`` and compare.
 
     Args:
@@ -61,6 +78,8 @@ def run_parity(parity, name: str, model, convert=None, forward=None):
         convert: ``state_dict -> state_dict``; default the zh320 converter.
         forward: ``(model, x) -> (output, head_logits or None)``; default
             ``encode_decode`` (resize to the input size) and the head output.
+        optimized: apply ``mmseg_ext.apis.optimize_for_inference`` after
+            loading (conv-BN folding, channels-last) before comparing.
     Returns:
         the model (eval mode, converted weights).
     """
@@ -72,6 +91,9 @@ def run_parity(parity, name: str, model, convert=None, forward=None):
     model.load_state_dict(convert(parity.official_state_dict(name)),
                           strict=True)
     model.eval()
+    if optimized:
+        from mmseg_ext.apis import optimize_for_inference
+        optimize_for_inference(model)
     x = fixture_input(meta)
     with torch.no_grad():
         if forward is None:
@@ -89,3 +111,95 @@ def run_parity(parity, name: str, model, convert=None, forward=None):
         parity.assert_close(logits, torch.as_tensor(ref['head_logits']),
                             meta['head_logits_max_abs'])
     return model
+
+
+def segmentor_cfg(backbone: dict, decode_head: dict) -> dict:
+    """``EncoderDecoder`` config: 19 classes, ``align_corners=True``, CE."""
+    head = dict(num_classes=19, align_corners=True,
+                loss_decode=dict(type='CrossEntropyLoss',
+                                 use_sigmoid=False, loss_weight=1.0))
+    head.update(decode_head)
+    return dict(type='EncoderDecoder', backbone=backbone, decode_head=head)
+
+
+def build(cfg: dict):
+    return build_zoo_segmentor(cfg)
+
+
+def check_forward_backward(cfg: dict, size=(64, 128)):
+    """Train-mode loss + backward on a tiny batch; eval logits shape."""
+    from mmengine.structures import PixelData
+    from mmseg.structures import SegDataSample
+    torch.manual_seed(0)
+    model = build(cfg)
+    model.init_weights()
+    model.train()
+    h, w = size
+    x = torch.randn(2, 3, h, w)
+    samples = []
+    for _ in range(2):
+        s = SegDataSample()
+        s.gt_sem_seg = PixelData(data=torch.randint(0, 19, (1, h, w)))
+        s.set_metainfo(dict(img_shape=(h, w), ori_shape=(h, w),
+                            pad_shape=(h, w)))
+        samples.append(s)
+    losses = model.loss(x, samples)
+    loss = sum(v for k, v in losses.items() if 'loss' in k)
+    assert torch.isfinite(loss)
+    loss.backward()
+    grads = [p.grad for p in model.parameters() if p.requires_grad]
+    assert all(g is not None for g in grads), 'a parameter got no gradient'
+    assert any(g.abs().sum() > 0 for g in grads)
+    model.eval()
+    with torch.no_grad():
+        out = model.encode_decode(x[:1], [dict(img_shape=(h, w))])
+    assert out.shape == (1, 19, h, w)
+    return model
+
+
+def num_params(cfg: dict) -> int:
+    with torch.device('meta'):
+        model = build(cfg)
+    return count_params(model)
+
+
+def flops_512x1024(cfg: dict) -> int:
+    """Fixture-convention FLOPs of ``encode_decode`` at 1x3x512x1024."""
+    from torch.utils.flop_counter import FlopCounterMode
+    with torch.device('meta'):
+        model = build(cfg).eval()
+        x = torch.empty(1, 3, 512, 1024)
+    with FlopCounterMode(display=False) as counter, torch.no_grad():
+        model.encode_decode(x, [dict(img_shape=(512, 1024))])
+    return counter.get_total_flops()
+
+
+def check_counts(cfg: dict, parity, name: str):
+    """Parameters == fixture (exact), FLOPs within 2% of the fixture."""
+    meta = parity.meta(name)
+    assert num_params(cfg) == meta['num_parameters']
+    ref = meta['flops_512x1024']['flops']
+    assert abs(flops_512x1024(cfg) - ref) <= 0.02 * ref
+
+
+def check_parity(cfg: dict, parity, name: str, optimized: bool = False):
+    """Released weights through the model's zh320 converter module: output
+    (stride-4 samples), full-resolution argmax and, when stored, the head
+    logits match the release (see :func:`run_parity`)."""
+    import importlib
+    short = name[len('zh320_'):]
+    module = importlib.import_module(f'mmseg_ext.utils.zh320_keys.{short}')
+    assert module.MODEL_NAME == short
+    return run_parity(parity, name, build(cfg), convert=module.convert,
+                      optimized=optimized)
+
+
+def check_bad_key(cfg: dict, parity, name: str):
+    """The converter names an unknown key instead of dropping it."""
+    import importlib
+    short = name[len('zh320_'):]
+    module = importlib.import_module(f'mmseg_ext.utils.zh320_keys.{short}')
+    sd = dict(parity.official_state_dict(name))
+    sd['not_a_layer.weight'] = torch.zeros(1)
+    with pytest.raises(KeyError, match='not_a_layer'):
+        module.convert(sd)

@@ -1,9 +1,9 @@
 """ADSCNet (zh320 layout): build, train step, counts and parity."""
 import pytest
 
-from .zh320_checks import (check_bad_key, check_counts,
-                           check_forward_backward, check_parity,
-                           segmentor_cfg)
+from tests.utils.zoo import (check_bad_key, check_counts,
+                             check_forward_backward, check_parity,
+                             segmentor_cfg)
 
 NAME = 'zh320_adscnet'
 CFG = segmentor_cfg(
@@ -34,7 +34,7 @@ def test_backward_through_skips():
     """The release adds its decoder skips in place into ReLU outputs (backward
     fails there); ours trains: gradients reach the stem through both skips."""
     import torch
-    from .zh320_checks import build
+    from tests.utils.zoo import build
     model = build(CFG).train()
     x = torch.randn(2, 3, 64, 64, requires_grad=True)
     feats = model.backbone(x)

@@ -12,9 +12,9 @@ import pytest
 import torch
 
 from mmseg_ext.models.utils import FastAttention
-from .zh320_checks import (build, check_bad_key, check_counts,
-                           check_forward_backward, check_parity,
-                           flops_512x1024, segmentor_cfg)
+from tests.utils.zoo import (build, check_bad_key, check_counts,
+                             check_forward_backward, check_parity,
+                             flops_512x1024, segmentor_cfg)
 
 NAME = 'zh320_fanet'
 CFG = segmentor_cfg(dict(type='ResNet', depth=18, strides=(2, 2, 2, 2)),

@@ -1,9 +1,9 @@
 """FSSNet (zh320 layout): build, train step, counts and parity."""
 import pytest
 
-from .zh320_checks import (check_bad_key, check_counts,
-                           check_forward_backward, check_parity,
-                           segmentor_cfg)
+from tests.utils.zoo import (check_bad_key, check_counts,
+                             check_forward_backward, check_parity,
+                             segmentor_cfg)
 
 NAME = 'zh320_fssnet'
 CFG = segmentor_cfg(

@@ -9,9 +9,8 @@ import pytest
 import torch
 
 from mmseg_ext.utils.lednet_keys import convert_lednet
-from tests.utils.zoo import build_zoo_segmentor, count_params, run_parity
-
-from .zh320_checks import check_forward_backward, segmentor_cfg
+from tests.utils.zoo import (build_zoo_segmentor, check_forward_backward,
+                             count_params, run_parity, segmentor_cfg)
 
 
 def lednet_cfg(num_classes=19):

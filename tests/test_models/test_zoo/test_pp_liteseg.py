@@ -4,9 +4,9 @@ import pytest
 import torch
 
 from mmseg_ext.models.utils import UAFM
-from .zh320_checks import (build, check_bad_key, check_counts,
-                           check_forward_backward, check_parity,
-                           segmentor_cfg)
+from tests.utils.zoo import (build, check_bad_key, check_counts,
+                             check_forward_backward, check_parity,
+                             segmentor_cfg)
 
 CFGS = {
     'zh320_pp_liteseg_stdc1': segmentor_cfg(

@@ -3,9 +3,9 @@ parity."""
 import pytest
 import torch
 
-from .zh320_checks import (build, check_bad_key, check_counts,
-                           check_forward_backward, check_parity,
-                           segmentor_cfg)
+from tests.utils.zoo import (build, check_bad_key, check_counts,
+                             check_forward_backward, check_parity,
+                             segmentor_cfg)
 
 NAME = 'zh320_swiftnet'
 CFG = segmentor_cfg(dict(type='ResNet', depth=18),
