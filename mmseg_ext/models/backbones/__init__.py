@@ -24,3 +24,5 @@ from .segnet import SegNetEncDec  # noqa: F401
 from .pp_liteseg_stdc import PPLiteSegSTDC  # noqa: F401
 from .lite_hrnet import LiteHRNet  # noqa: F401
 from .lednet import LEDNet  # noqa: F401
+from .enet import ENet  # noqa: F401
+from .espnet import ESPNet  # noqa: F401

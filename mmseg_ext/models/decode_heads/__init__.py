@@ -17,3 +17,4 @@ from .lednet_apn_head import LEDNetAPNHead  # noqa: F401
 from .fanet_head import FANetHead  # noqa: F401
 from .farseenet_head import FarSeeNetHead  # noqa: F401
 from .shelfnet_head import ShelfNetHead  # noqa: F401
+from .espnet_head import ESPNetHead  # noqa: F401

@@ -12,3 +12,5 @@ from .pyramid_pooling import PyramidPoolingBlock  # noqa: F401
 from .uafm import UAFM  # noqa: F401
 from .sppm import SPPM  # noqa: F401
 from .fast_attention import FastAttention  # noqa: F401
+from .enet_blocks import ENetBottleneck, ENetDownBottleneck, ENetUpBottleneck  # noqa: F401,E501
+from .esp_module import ESPModule  # noqa: F401
