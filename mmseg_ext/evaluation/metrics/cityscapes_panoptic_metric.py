@@ -31,7 +31,6 @@ and ``segments_info`` (``id``, ``category``, ``is_thing``, optional
 ``iscrowd``), i.e. ``PackDetInputs(meta_keys=(..., 'seg_map_path',
 'segments_info'))`` after ``CityscapesPanopticDataset``.
 """
-import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence
 

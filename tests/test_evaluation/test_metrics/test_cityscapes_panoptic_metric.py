@@ -8,6 +8,7 @@ reference is ``evalPanopticSemanticLabeling.pq_compute_single_core`` +
 """
 import contextlib
 import io
+import os
 import os.path as osp
 
 import cv2
@@ -110,7 +111,6 @@ def make_pred(rng, gt_ids, segments):
 def reference(tmp, gts, preds):
     """cityscapesscripts' PQ on files written from ``gts`` / ``preds``."""
     gt_dir, pred_dir = osp.join(tmp, 'gt'), osp.join(tmp, 'pred')
-    import os
     os.makedirs(gt_dir, exist_ok=True)
     os.makedirs(pred_dir, exist_ok=True)
     classes = CITYSCAPES_PANOPTIC_METAINFO['classes']
@@ -143,7 +143,6 @@ def reference(tmp, gts, preds):
 
 def samples(tmp, gts, preds, legacy=False):
     """Data samples as the evaluator passes them (dicts)."""
-    import os
     d = osp.join(tmp, 'ours')
     os.makedirs(d, exist_ok=True)
     out = []

@@ -40,6 +40,11 @@ class Canvas:
     Attributes:
         img (np.ndarray): (h, w, 3) float32 RGB.
         lbl (np.ndarray): (h, w) uint8 train ids, initially sky.
+        obj (np.ndarray): (h, w) uint16 number of the object that painted
+            each label pixel last (0: no object); written together with
+            ``lbl``, so instance masks come from the same drawing.
+        obj_id (int): the object number written by the paint calls (set
+            by :meth:`Scene.draw_objects`; 0 outside objects).
         fields (list[np.ndarray]): four (2h, 2w) noise fields.
         shade (float): factor applied to every painted colour (cast
             shadow of the object being drawn).
@@ -49,6 +54,8 @@ class Canvas:
         self.h, self.w, self.rng = h, w, rng
         self.img = np.zeros((h, w, 3), np.float32)
         self.lbl = np.full((h, w), SKY, np.uint8)
+        self.obj = np.zeros((h, w), np.uint16)
+        self.obj_id = 0
         unit = w / 512.0
         cells = (1, max(1, round(2 * unit)), max(2, round(6 * unit)),
                  max(3, round(24 * unit)))
@@ -131,6 +138,7 @@ class Canvas:
             sub[m] = vals
         if cls is not None:
             self.lbl[y0:y0 + hh, x0:x0 + ww][m] = cls
+            self.obj[y0:y0 + hh, x0:x0 + ww][m] = self.obj_id
 
     def paint(self, polys, color, cls=None, **kw):
         """Fill polygons; see :meth:`paint_mask` for the keywords."""
@@ -170,3 +178,5 @@ class Canvas:
         if cls is not None:
             cv2.polylines(self.lbl, ip, closed, int(cls), thick, cv2.LINE_8,
                           4)
+            cv2.polylines(self.obj, ip, closed, int(self.obj_id), thick,
+                          cv2.LINE_8, 4)

@@ -27,6 +27,10 @@ def main(argv=None):
     parser.add_argument('--width', type=int, default=DEFAULT_SIZE[1])
     parser.add_argument('--force', action='store_true',
                         help='regenerate even if an identical tree exists')
+    parser.add_argument('--panoptic', action='store_true',
+                        help='also write gtFine/*_instanceIds.png and the '
+                        'Cityscapes panoptic annotations made from them '
+                        '(needs cityscapesscripts)')
     parser.add_argument('--quiet', action='store_true',
                         help='print nothing (no progress bar either)')
     args = parser.parse_args(argv)
@@ -34,8 +38,9 @@ def main(argv=None):
         summary = generate_driving_dataset(
             args.out, seed=args.seed, num_train=args.num_train,
             num_val=args.num_val, size=(args.height, args.width),
-            force=args.force, verbose=not args.quiet)
-    except (ValueError, FileExistsError) as e:
+            force=args.force, verbose=not args.quiet,
+            panoptic=args.panoptic)
+    except (ValueError, FileExistsError, ImportError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
     if not args.quiet:

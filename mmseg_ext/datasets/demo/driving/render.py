@@ -1,6 +1,8 @@
-"""Render one demo driving scene: image (BGR) and train-id label."""
+"""Render one demo driving scene: image (BGR), train-id label and, on
+request, the Cityscapes instance-id map."""
 import numpy as np
 
+from .instances import instance_id_map, majority_object_downsample
 from .scene import Scene
 from .sensor import camera_response, majority_downsample
 
@@ -24,16 +26,19 @@ def check_size(size):
     return height, width
 
 
-def render_driving_scene(rng, size=DEFAULT_SIZE):
+def render_driving_scene(rng, size=DEFAULT_SIZE, instances=False):
     """Render one scene.
 
     Args:
         rng (np.random.Generator | int): generator or seed.
         size (tuple[int, int]): output (height, width).
+        instances (bool): also return the instance-id map. The image and
+            label do not depend on it (no extra random draws).
 
     Returns:
         tuple: image (H, W, 3) uint8 **BGR** (OpenCV order) and label (H, W)
-        uint8 with train ids 0..18 and 255.
+        uint8 with train ids 0..18 and 255; with ``instances`` also the
+        (H, W) uint16 Cityscapes ``instanceIds`` map (see ``instances``).
     """
     if not isinstance(rng, np.random.Generator):
         rng = np.random.default_rng(rng)
@@ -42,4 +47,8 @@ def render_driving_scene(rng, size=DEFAULT_SIZE):
     img, lbl = scene.render()
     label = majority_downsample(lbl, SUPERSAMPLE)
     rgb = camera_response(rng, img, height, width)
-    return np.ascontiguousarray(rgb[..., ::-1]), label
+    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    if not instances:
+        return bgr, label
+    obj = majority_object_downsample(lbl, scene.cv.obj, label, SUPERSAMPLE)
+    return bgr, label, instance_id_map(label, obj)

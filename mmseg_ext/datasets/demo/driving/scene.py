@@ -114,12 +114,18 @@ class Scene:
                              args))
 
     def draw_objects(self):
-        """Paint the queued objects, farthest first (ties: queue order)."""
-        for depth, _, x, fn, args in sorted(self.objects,
-                                            key=lambda o: (-o[0], o[1])):
+        """Paint the queued objects, farthest first (ties: queue order).
+
+        Object ``i`` (1-based, in painting order) writes ``i`` into the
+        canvas' object map wherever it writes a label.
+        """
+        for i, (depth, _, x, fn, args) in enumerate(
+                sorted(self.objects, key=lambda o: (-o[0], o[1]))):
             self.cv.shade = self.shade_at(x, depth)
+            self.cv.obj_id = i + 1
             fn(self, *args)
         self.cv.shade = 1.0
+        self.cv.obj_id = 0
 
     # ------------------------------------------------------------- render
     def render(self):

@@ -8,6 +8,18 @@ Layout (what mmseg's ``CityscapesDataset`` reads unchanged)::
     <out>/summary.json                 seed, sizes, files, class frequencies
     <out>/.driving_scenes_stamp.json   parameters; ``complete`` once done
 
+With ``panoptic=True`` (``--panoptic``) also::
+
+    <out>/gtFine/{train,val}/<city>/<city>_<seq>_<frame>_gtFine_instanceIds.png
+    <out>/gtFine/cityscapes_panoptic_{train,val}_trainId.json
+    <out>/gtFine/cityscapes_panoptic_{train,val}_trainId/*_gtFine_panoptic.png
+
+the Cityscapes instance-id maps (each car, person, rider, bicycle, ... its
+own instance; see ``instances``) and, made from them by cityscapesscripts'
+``createPanopticImgs --use-train-id``, the COCO-panoptic annotations that
+``CityscapesPanopticDataset`` reads. The other files are the same bytes as
+without the option (the summary and stamp record ``panoptic``).
+
 Image ``i`` of a split is rendered from its own generator seeded with
 ``(seed, split, i)``, so the same seed gives the same files and asking for
 more images keeps the first ones. A finished tree with the same parameters
@@ -24,6 +36,7 @@ import cv2
 import numpy as np
 from mmengine.utils import ProgressBar
 
+from .instances import INSTANCE_SUFFIX
 from .palette import CLASSES, IGNORE_INDEX
 from .render import DEFAULT_SIZE, check_size, render_driving_scene
 
@@ -65,21 +78,35 @@ def image_seed(seed, split, index):
     return [int(seed), _SPLIT_CODE[split], index]
 
 
-def _params(seed, num_train, num_val, height, width):
-    return dict(generator=GENERATOR_NAME, version=GENERATOR_VERSION,
-                seed=int(seed), num_train=int(num_train),
-                num_val=int(num_val), height=int(height), width=int(width))
+def _params(seed, num_train, num_val, height, width, panoptic=False):
+    params = dict(generator=GENERATOR_NAME, version=GENERATOR_VERSION,
+                  seed=int(seed), num_train=int(num_train),
+                  num_val=int(num_val), height=int(height),
+                  width=int(width))
+    if panoptic:  # absent otherwise: older stamps and summaries stay valid
+        params['panoptic'] = True
+    return params
+
+
+def _panoptic_json(out_dir, split):
+    return osp.join(out_dir, 'gtFine',
+                    f'cityscapes_panoptic_{split}_trainId.json')
 
 
 def _tree_complete(out_dir, params):
     """Whether every image, label and the summary of ``params`` exist."""
+    wanted = [('leftImg8bit', IMG_SUFFIX), ('gtFine', SEG_SUFFIX)]
+    if params.get('panoptic'):
+        wanted.append(('gtFine', INSTANCE_SUFFIX))
     for split in ('train', 'val'):
         for city, stem in split_files(split, params[f'num_{split}']):
-            for sub, suf in (('leftImg8bit', IMG_SUFFIX),
-                             ('gtFine', SEG_SUFFIX)):
+            for sub, suf in wanted:
                 if not osp.isfile(osp.join(out_dir, sub, split, city,
                                            stem + suf)):
                     return False
+        if params.get('panoptic') and not osp.isfile(
+                _panoptic_json(out_dir, split)):
+            return False
     return osp.isfile(osp.join(out_dir, SUMMARY_NAME))
 
 
@@ -125,12 +152,14 @@ def _claim_out_dir(out_dir, old_stamp, force):
     os.makedirs(out_dir, exist_ok=True)
 
 
-def _write_split(out_dir, split, num, seed, size, bar=None):
+def _write_split(out_dir, split, num, seed, size, bar=None,
+                 instances=False):
     """Render and write one split; return its 256-bin label histogram."""
     hist = np.zeros(256, np.int64)
     for i, (city, stem) in enumerate(split_files(split, num)):
         rng = np.random.default_rng(image_seed(seed, split, i))
-        img, label = render_driving_scene(rng, size)
+        out = render_driving_scene(rng, size, instances=instances)
+        img, label = out[:2]
         hist += np.bincount(label.ravel(), minlength=256)
         img_dir = osp.join(out_dir, 'leftImg8bit', split, city)
         seg_dir = osp.join(out_dir, 'gtFine', split, city)
@@ -138,6 +167,8 @@ def _write_split(out_dir, split, num, seed, size, bar=None):
         os.makedirs(seg_dir, exist_ok=True)
         _write_png(osp.join(img_dir, stem + IMG_SUFFIX), img)
         _write_png(osp.join(seg_dir, stem + SEG_SUFFIX), label)
+        if instances:  # uint16 PNG, as Cityscapes ships them
+            _write_png(osp.join(seg_dir, stem + INSTANCE_SUFFIX), out[2])
         if bar is not None:
             bar.update()
     return hist
@@ -175,12 +206,19 @@ def _summary(params, counts):
             ]
             for split in counts
         })
+    if params.get('panoptic'):
+        summary['panoptic_layout'] = dict(
+            instance_suffix=INSTANCE_SUFFIX,
+            ann_file='gtFine/cityscapes_panoptic_{split}_trainId.json',
+            seg_dir='gtFine/cityscapes_panoptic_{split}_trainId',
+            categories='train ids; CityscapesPanopticDataset orders things '
+            'first')
     return summary
 
 
 def generate_driving_dataset(out_dir, seed=0, num_train=DEFAULT_NUM_TRAIN,
                              num_val=DEFAULT_NUM_VAL, size=DEFAULT_SIZE,
-                             force=False, verbose=False):
+                             force=False, verbose=False, panoptic=False):
     """Write the demo driving dataset to ``out_dir`` (Cityscapes layout).
 
     Args:
@@ -194,6 +232,9 @@ def generate_driving_dataset(out_dir, seed=0, num_train=DEFAULT_NUM_TRAIN,
             that this generator did not create.
         verbose (bool): print what was done (stdout) and a progress bar
             (stderr). The files do not depend on it.
+        panoptic (bool): also write the instance-id maps and convert them
+            to Cityscapes panoptic (needs cityscapesscripts); the other
+            files are unchanged.
 
     Returns:
         dict: the contents of ``summary.json`` plus ``out_dir``, ``skipped``
@@ -204,7 +245,10 @@ def generate_driving_dataset(out_dir, seed=0, num_train=DEFAULT_NUM_TRAIN,
     for name, value in (('num_train', num_train), ('num_val', num_val)):
         if int(value) < 1:
             raise ValueError(f'{name} must be >= 1, got {value!r}')
-    params = _params(seed, num_train, num_val, height, width)
+    params = _params(seed, num_train, num_val, height, width, panoptic)
+    if panoptic:  # fail before rendering when the converter is missing
+        from ...converters.cityscapes_panoptic import _import_convert
+        _import_convert()
     out_dir = osp.abspath(osp.expanduser(str(out_dir)))
     stamp_path = osp.join(out_dir, STAMP_NAME)
     old = _read_stamp(stamp_path)
@@ -224,11 +268,15 @@ def generate_driving_dataset(out_dir, seed=0, num_train=DEFAULT_NUM_TRAIN,
                       file=sys.stderr) if verbose else None
     counts = {
         split: _write_split(out_dir, split, params[f'num_{split}'], seed,
-                            (height, width), bar)
+                            (height, width), bar, instances=panoptic)
         for split in ('train', 'val')
     }
     if bar is not None:
         sys.stderr.write('\n')
+    if panoptic:
+        from ...converters.cityscapes_panoptic import \
+            convert_cityscapes_panoptic
+        convert_cityscapes_panoptic(out_dir, ('train', 'val'))
     summary = _summary(params, counts)
     _write_json(osp.join(out_dir, SUMMARY_NAME), summary)
     _write_json(stamp_path, done)  # written last: marks a finished tree
