@@ -2,13 +2,16 @@
 
 Differences from mmseg's script: ``--resume`` also accepts a checkpoint path;
 ``--amp`` works on CPU (bf16 autocast); ``--trust-checkpoint`` allows full
-unpickling of a trusted checkpoint; configs without ``runner_type`` run with
+unpickling of a trusted checkpoint; ``--log-backend tensorboard|wandb|mlflow``
+adds mmengine visualization backends; configs without ``runner_type`` run with
 ``SegRunner`` (CPU distributed, atomic saves, validated resume, strict
 ``load_from``).
 """
 import argparse
 
 import mmseg_ext  # noqa: F401  (registers the plugin before configs)
+from mmseg_ext.utils.log_backends import (add_log_backend_arg,
+                                          apply_log_backends)
 from mmseg_ext.utils.tool_config import (add_common_args, build_runner,
                                          enable_amp, load_config, set_resume,
                                          shutdown_distributed)
@@ -25,6 +28,7 @@ def parse_args():
     parser.add_argument(
         '--amp', action='store_true',
         help='mixed precision: fp16 on GPU, bf16 autocast on CPU')
+    add_log_backend_arg(parser)
     add_common_args(parser)
     return parser.parse_args()
 
@@ -35,6 +39,7 @@ def main():
     if args.amp:
         enable_amp(cfg)
     set_resume(cfg, args.resume)
+    apply_log_backends(cfg, args.log_backend)
     runner = build_runner(cfg)
     runner.train()
     shutdown_distributed()
