@@ -15,7 +15,9 @@ The same seed gives byte-identical files (on the same numpy / OpenCV
 build); asking for more images keeps the first ones. A finished tree with
 the same parameters is left alone (``summary['skipped']`` is True) unless
 ``force=True`` / ``--force``. ``--quiet`` silences the progress bar
-(stderr) and the report (stdout).
+(stderr) and the report (stdout). ``--panoptic`` (``panoptic=True``) also
+writes the instance-id maps and the Cityscapes panoptic annotations made
+from them (cityscapesscripts).
 """
 import sys
 

@@ -44,10 +44,17 @@ Modules, in drawing order:
 ``people``                pedestrians and riders
 ``placement``             where objects go
 ``sensor``                camera response, reduction to output size
-``render``                one image + label
+``instances``             Cityscapes instance ids from the object map
+``render``                one image + label (+ instance ids)
 ``writer``                the Cityscapes tree, stamp, summary
 ``cli``                   command line
 ========================  ==================================================
+
+With ``panoptic=True`` (``--panoptic``) the writer also stores
+``gtFine/*_gtFine_instanceIds.png`` (each object painted is its own instance,
+in the Cityscapes encoding) and converts them with cityscapesscripts'
+``createPanopticImgs --use-train-id`` into the COCO-panoptic annotations
+``CityscapesPanopticDataset`` reads; the other files stay byte-identical.
 
 Every random draw comes from the generator of the image being rendered, in
 a fixed order, so the same seed gives byte-identical files (on the same
