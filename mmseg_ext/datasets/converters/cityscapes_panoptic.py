@@ -78,7 +78,10 @@ def convert_cityscapes_panoptic(root, splits=SPLITS, verbose=False):
         if not files:
             raise FileNotFoundError(
                 f'no {split_dir}/<city>/*{INSTANCE_SUFFIX} files (the '
-                'panoptic conversion reads the instance-id maps of gtFine)')
+                'panoptic conversion reads the instance-id maps of gtFine; '
+                'the built-in demo data writes them, already converted, '
+                'with `python -m mmseg_ext.datasets.demo.driving_scenes '
+                '--out <root> --panoptic`)')
         counts[split] = len(files)
         for f in files:
             city = osp.basename(osp.dirname(f))
