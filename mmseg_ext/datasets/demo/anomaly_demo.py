@@ -300,10 +300,18 @@ def main(argv=None) -> None:
     parser.add_argument('--categories', nargs='+', default=None)
     parser.add_argument('--quiet', action='store_true',
                         help='print nothing (no progress bar either)')
+    parser.add_argument('--preview', nargs='?', const='', default=None,
+                        metavar='PNG', help='also write a contact sheet of '
+                        'samples (default path: <out>/preview.png)')
     args = parser.parse_args(argv)
     counts = generate(args.out, args.seed, args.size, args.num_train,
                       args.num_test_good, args.num_per_defect,
                       args.categories, progress=not args.quiet)
+    if args.preview is not None:
+        from .preview import write_anomaly_preview
+        path = write_anomaly_preview(args.out, args.preview or None)
+        if not args.quiet:
+            print(f'preview: {path}')
     if args.quiet:
         return
     print(f'anomaly demo: {sum(counts.values())} images in {args.out} '

@@ -33,6 +33,9 @@ def main(argv=None):
                         '(needs cityscapesscripts)')
     parser.add_argument('--quiet', action='store_true',
                         help='print nothing (no progress bar either)')
+    parser.add_argument('--preview', nargs='?', const='', default=None,
+                        metavar='PNG', help='also write a contact sheet of '
+                        'samples (default path: <out>/preview.png)')
     args = parser.parse_args(argv)
     try:
         summary = generate_driving_dataset(
@@ -43,6 +46,11 @@ def main(argv=None):
     except (ValueError, FileExistsError, ImportError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
+    if args.preview is not None:
+        from ..preview import write_driving_preview
+        path = write_driving_preview(args.out, args.preview or None)
+        if not args.quiet:
+            print(f'preview: {path}')
     if not args.quiet:
         freq = summary['class_pixel_frequency']['train']
         print('train class pixel frequency: ' + ', '.join(
