@@ -59,11 +59,11 @@ class ENetBottleneck(nn.Module):
         hid = channels // 4
         layers = [ConvBNAct(channels, hid, 1)]
         if core == 'asymmetric':
-            layers += [ConvBNAct(hid, hid, (5, 1)), ConvBNAct(hid, hid, (1, 5))]
+            layers += [ConvBNAct(hid, hid, (5, 1)),
+                       ConvBNAct(hid, hid, (1, 5))]
         else:
-            layers.append(ConvBNAct(hid, hid, 3,
-                                    dilation=dilation if core == 'dilated'
-                                    else 1))
+            d = dilation if core == 'dilated' else 1
+            layers.append(ConvBNAct(hid, hid, 3, dilation=d))
         self.right_init_conv = nn.Sequential(*layers)
         self.right_last_conv = _last_conv(hid, channels, drop_p)
         self.act = build_act(act_cfg)
