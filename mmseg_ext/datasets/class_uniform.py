@@ -57,6 +57,8 @@ from mmengine.dist import barrier, get_dist_info, sync_random_seed
 from mmengine.logging import print_log
 from mmseg.registry import DATASETS
 
+from ..utils.progress import track
+
 #: The 7 rare Cityscapes classes of the released coarse-boost scripts
 #: (``--coarse_boost_classes 14,15,16,3,12,17,4``): truck, bus, train, wall,
 #: rider, motorcycle, fence.
@@ -330,11 +332,14 @@ class ClassUniformDataset:
 
     def _compute(self, jobs: List[tuple]) -> Dict[int, list]:
         centroids: Dict[int, list] = {c: [] for c in range(self.num_classes)}
+        # a progress bar on stderr (rank 0, terminal or MMSEG_EXT_PROGRESS)
         if self.nproc > 1 and len(jobs) > 1:
             with Pool(self.nproc) as pool:
-                results = pool.map(_centroids_worker, jobs, chunksize=8)
+                results = list(track(
+                    pool.imap(_centroids_worker, jobs, chunksize=8),
+                    len(jobs)))
         else:
-            results = [_centroids_worker(j) for j in jobs]
+            results = list(track(map(_centroids_worker, jobs), len(jobs)))
         for idx, found in enumerate(results):
             for c, x, y in found:
                 centroids[c].append((idx, x, y))

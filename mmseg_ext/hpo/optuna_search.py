@@ -26,6 +26,7 @@ from typing import Optional
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from ..utils.progress import Progress
 from .search_space import sample_overrides, validate_space
 
 SUMMARY_FIELDS = ('number', 'state', 'value', 'params', 'work_dir')
@@ -112,13 +113,35 @@ def _broadcast(value):
     return box[0]
 
 
+def _run_one_trial(study, objective, distributed: bool, rank: int) -> None:
+    """One trial: rank 0 asks the study, other ranks follow it."""
+    if not distributed:
+        study.optimize(objective, n_trials=1, gc_after_trial=True)
+        return
+    import optuna
+    from optuna_integration import TorchDistributedTrial
+    if rank == 0:
+        study.optimize(lambda t: objective(TorchDistributedTrial(t)),
+                       n_trials=1, gc_after_trial=True)
+    else:
+        try:
+            objective(TorchDistributedTrial(None))
+        except optuna.TrialPruned:
+            pass
+
+
 def run_search(config: str, n_trials: int, storage: Optional[str] = None,
                study_name: Optional[str] = None,
                timeout: Optional[float] = None,
                work_dir: Optional[str] = None, launcher: str = 'none',
-               cfg_options: Optional[dict] = None):
-    """Run (or continue) a study; return it on rank 0 (None elsewhere)."""
-    import optuna
+               cfg_options: Optional[dict] = None,
+               progress: Optional[bool] = None):
+    """Run (or continue) a study; return it on rank 0 (None elsewhere).
+
+    ``progress``: a bar of finished trials on stderr (rank 0 only; None:
+    when stderr is a terminal or ``MMSEG_EXT_PROGRESS=1``).
+    """
+    import optuna  # noqa: F401  (fail before any work without optuna)
     from mmengine.dist import get_rank, is_distributed
     cfg = Config.fromfile(config)
     if cfg_options:
@@ -139,24 +162,15 @@ def run_search(config: str, n_trials: int, storage: Optional[str] = None,
                              cfg.hpo.get('direction', 'maximize'),
                              build_pruner(cfg.hpo.get('pruner')))
     start = time.monotonic()
-    for _ in range(n_trials):
-        go = timeout is None or time.monotonic() - start < timeout
-        if distributed:
-            go = _broadcast(go)
-        if not go:
-            break
-        if not distributed:
-            study.optimize(objective, n_trials=1, gc_after_trial=True)
-            continue
-        from optuna_integration import TorchDistributedTrial
-        if rank == 0:
-            study.optimize(lambda t: objective(TorchDistributedTrial(t)),
-                           n_trials=1, gc_after_trial=True)
-        else:
-            try:
-                objective(TorchDistributedTrial(None))
-            except optuna.TrialPruned:
-                pass
+    with Progress(n_trials, progress if rank == 0 else False) as bar:
+        for _ in range(n_trials):
+            go = timeout is None or time.monotonic() - start < timeout
+            if distributed:
+                go = _broadcast(go)
+            if not go:
+                break
+            _run_one_trial(study, objective, distributed, rank)
+            bar.update()
     if rank == 0:
         write_summary(study, cfg, work_dir)
     return study

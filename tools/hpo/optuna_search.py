@@ -2,6 +2,7 @@
 
     python tools/hpo/optuna_search.py CONFIG [--n-trials N] [--storage URL]
         [--study-name S] [--timeout S] [--work-dir DIR] [--cfg-options k=v]
+        [--progress | --no-progress]
     torchrun --nproc_per_node 2 tools/hpo/optuna_search.py CONFIG \\
         --launcher pytorch --storage sqlite:///work_dirs/hpo.db
 
@@ -31,6 +32,10 @@ def parse_args():
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
                         default='none')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parser.add_argument(
+        '--progress', action=argparse.BooleanOptionalAction, default=None,
+        help='bar of finished trials on stderr (rank 0); default: only when '
+        'stderr is a terminal')
     return parser.parse_args()
 
 
@@ -39,7 +44,7 @@ def main():
     run_search(args.config, args.n_trials, storage=args.storage,
                study_name=args.study_name, timeout=args.timeout,
                work_dir=args.work_dir, launcher=args.launcher,
-               cfg_options=args.cfg_options)
+               cfg_options=args.cfg_options, progress=args.progress)
     shutdown_distributed()
 
 

@@ -56,6 +56,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MessageHub, MMLogger, print_log
 from mmseg.registry import METRICS
 
+from mmseg_ext.utils.progress import track
+
 METRIC_NAMES = ('I-AUROC', 'I-AP', 'I-F1max', 'P-AUROC', 'P-AP', 'P-F1max',
                 'IoU')
 DEFAULT_CATEGORY = 'all'
@@ -220,6 +222,9 @@ class AnomalyMetric(BaseMetric):
         keep_results: accepted for ``tools/test.py --out DIR`` (which sets
             it with ``output_dir=DIR``): the CSV then goes to DIR; anomaly
             maps are not saved.
+        progress: progress bar over the categories while the metrics are
+            computed (stderr); None: on rank 0 when stderr is a terminal or
+            ``MMSEG_EXT_PROGRESS=1`` (:mod:`mmseg_ext.utils.progress`).
         collect_device / prefix: see :class:`mmengine.evaluator.BaseMetric`.
     """
     default_prefix: Optional[str] = None
@@ -232,6 +237,7 @@ class AnomalyMetric(BaseMetric):
                  output_dir: Optional[str] = None,
                  csv_prefix: str = 'anomaly_metrics',
                  keep_results: bool = False,
+                 progress: Optional[bool] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  **kwargs) -> None:
@@ -258,6 +264,7 @@ class AnomalyMetric(BaseMetric):
         self.output_dir = output_dir
         self.csv_prefix = csv_prefix
         self.keep_results = keep_results
+        self.progress = progress
         self.last_csv_path: Optional[str] = None
         self.last_table: Optional[Dict[str, Dict[str, float]]] = None
         self.last_raw: Optional[Dict[str, Dict[str, float]]] = None
@@ -379,7 +386,10 @@ class AnomalyMetric(BaseMetric):
         for r in results:
             by_category.setdefault(r['category'], []).append(r)
         raw: Dict[str, Dict[str, float]] = OrderedDict()
-        for category in self._category_order(list(by_category)):
+        # one bar step per category (stderr; rank 0 on a terminal, or
+        # MMSEG_EXT_PROGRESS=1 / the `progress` argument)
+        order = self._category_order(list(by_category))
+        for category in track(order, len(order), self.progress):
             raw[category] = self.category_metrics(by_category.pop(category))
             undefined = [k for k, v in raw[category].items() if np.isnan(v)]
             if undefined:
