@@ -63,7 +63,8 @@ class ConvKernelHead(BaseModule):
         loss_mask, loss_dice, loss_rank, loss_seg (dict, optional): mmdet
             loss configs; None = the released setting.
         train_cfg (dict, optional): ``assigner`` / ``sampler`` of the rpn
-            matching; None = the released setting.
+            matching; None = the released setting (the released
+            ``pos_weight`` key is accepted and unused).
 
     Shapes (B images, stride-8 size h x w):
         forward(feats) -> kernels (B, N, C), x_feats (B, C, h, w),
@@ -125,6 +126,7 @@ class ConvKernelHead(BaseModule):
         kw = dict(loss_mask=loss_mask, loss_dice=loss_dice,
                   loss_rank=loss_rank, loss_seg=loss_seg)
         train_cfg = dict(train_cfg or {})
+        train_cfg.pop('pos_weight', None)  # released key; no class loss here
         for key in ('assigner', 'sampler'):
             if key in train_cfg:
                 kw[key] = train_cfg.pop(key)

@@ -41,7 +41,8 @@ class KernelIterHead(BaseModule):
         mask_head (dict | list[dict]): stage config(s), type
             ``KNetKernelUpdateHead``.
         train_cfg (list[dict] | dict, optional): per stage ``assigner`` /
-            ``sampler`` (None = released).
+            ``sampler`` / ``pos_weight`` (None = released; the released
+            ``mask_size`` is accepted and unused).
 
     Shapes:
         forward(x_feats (B, C, h, w), kernels (B, N, C), masks (B, N, h, w))
@@ -100,8 +101,9 @@ class KernelIterHead(BaseModule):
             for key in ('assigner', 'sampler'):
                 if key in tcfg:
                     kw[key] = tcfg.pop(key)
+            if 'pos_weight' in tcfg:
+                kw['pos_weight'] = tcfg.pop('pos_weight')
             tcfg.pop('mask_size', None)  # released key, unused
-            tcfg.pop('pos_weight', None)
             if tcfg:
                 raise ValueError(f'KernelIterHead: unknown train_cfg[{i}] '
                                  f'keys {sorted(tcfg)}')

@@ -166,6 +166,27 @@ def test_matching_counts_and_num_classes_accepted():
         MODELS.build(cfg)
 
 
+def test_released_train_cfg_layout():
+    dice = dict(type='KNetDiceCost', weight=4.0, pred_act=True)
+    mask = dict(type='KNetMaskCost', weight=1.0, pred_act=True)
+    focal = dict(type='FocalLossCost', weight=2.0)
+    sampler = dict(type='MaskPseudoSampler')
+    rcnn = dict(assigner=dict(type='HungarianAssigner',
+                              match_costs=[focal, dice, mask]),
+                sampler=sampler, pos_weight=1, mask_size=(28, 28))
+    cfg = tiny_cfg(backbone=None, neck=None, train_cfg=dict(
+        rpn=dict(assigner=dict(type='HungarianAssigner',
+                               match_costs=[dice, mask]),
+                 sampler=sampler, pos_weight=1),
+        rcnn=[rcnn, dict(rcnn, pos_weight=2.0)]))
+    model = MODELS.build(cfg)
+    assert model.roi_head.stage_losses[1].pos_weight == 2.0
+    assert model.roi_head.stage_losses[1].prefix == 's1_'
+    cfg['train_cfg']['rcnn'] = [rcnn]
+    with pytest.raises(ValueError, match='train_cfg'):
+        MODELS.build(cfg)
+
+
 def test_kernel_count_mismatch_raises():
     """An rpn head that does not append the stuff kernels (the released
     silent drop) is refused by the iter head."""
