@@ -98,6 +98,12 @@ def enable_visualization(cfg: Config, show: bool, show_dir: Optional[str],
     if show_dir:
         cfg.visualizer.save_dir = show_dir if osp.isabs(show_dir) else \
             osp.join(cfg.work_dir, show_dir)
+        if str(hooks.visualization.get('type', '')).split('.')[-1] == \
+                'DetVisualizationHook':
+            # mmdet's hook (panoptic configs) writes <image name> files into
+            # test_out_dir; an absolute path keeps them in the show dir
+            hooks.visualization.test_out_dir = osp.abspath(
+                cfg.visualizer.save_dir)
 
 
 def _accepts_output_dir(evaluator: dict) -> bool:
@@ -148,9 +154,14 @@ def enable_inference_transform(cfg: Config, optimize: Optional[bool]) -> bool:
         optimize = not torch.cuda.is_available()
     if optimize:
         hooks = list(cfg.get('custom_hooks', None) or [])
-        if not any(h.get('type') == 'OptimizeForInferenceHook'
-                   for h in hooks):
-            hooks.append(dict(type='OptimizeForInferenceHook'))
+        if not any(
+                str(h.get('type')).split('.')[-1] == 'OptimizeForInferenceHook'
+                for h in hooks):
+            # scoped name when the config's default scope is not mmseg's
+            # (e.g. the mmdet-scoped panoptic configs)
+            scoped = cfg.get('default_scope', 'mmseg') not in (None, 'mmseg')
+            hooks.append(dict(type=('mmseg.' if scoped else '') +
+                              'OptimizeForInferenceHook'))
         cfg.custom_hooks = hooks
     return optimize
 

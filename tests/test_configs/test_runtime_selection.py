@@ -27,3 +27,22 @@ def test_config_selects_seg_runner_and_device_aware_ddp(config):
     assert RUNNERS.get(cfg.runner_type) is SegRunner
     assert MODEL_WRAPPERS.get(cfg.model_wrapper_cfg.type) is \
         DeviceAwareDistributedDataParallel
+    scope = cfg.get('default_scope', 'mmseg')
+    assert scope in ('mmseg', 'mmdet'), scope
+    if scope == 'mmdet':
+        # the mmdet-scoped (panoptic) configs name the runner so that mmdet's
+        # tools, whose RUNNERS registry is mmdet's, find it too
+        from mmdet.registry import RUNNERS as DET_RUNNERS
+        assert DET_RUNNERS.get(cfg.runner_type) is SegRunner
+
+
+def test_panoptic_runtime_base_is_mmdet_scoped_with_seg_runner():
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs_local', '_base_', 'panoptic_runtime.py'))
+    assert cfg.default_scope == 'mmdet'
+    from mmdet.registry import RUNNERS as DET_RUNNERS
+    assert DET_RUNNERS.get(cfg.runner_type) is SegRunner
+    assert RUNNERS.get(cfg.runner_type) is SegRunner
+    assert cfg.default_hooks.visualization.type == 'DetVisualizationHook'
+    assert cfg.visualizer.type == 'DetLocalVisualizer'
+    assert cfg.visualizer.mask_color is None  # the dataset palette

@@ -9,7 +9,8 @@ float32 (the data preprocessor's mean/std/BGR->RGB is not part of it) and
 returns the logits ``output`` (N, num_classes, H, W), i.e. what the
 segmentor's ``encode_decode`` returns in 'whole' inference mode: backbone +
 decode head + bilinear resize to the input size (with the decode head's
-``align_corners``).
+``align_corners``). Panoptic (mmdet-scoped) configs are refused with a
+message: panoptic models are not exportable.
 
 SFNet's flow warp uses ``grid_sample``, which ONNX has from opset 16 on; the
 default opset is 17. ``--dynamic-export`` makes the batch axis dynamic;
@@ -78,6 +79,26 @@ class SegmentorExportWrapper(nn.Module):
             align_corners=self.align_corners)
 
 
+def check_exportable(cfg: Config, config: str) -> None:
+    """Refuse configs that are not mmseg segmentors, before building them.
+
+    Panoptic models (mmdet-scoped configs, e.g. the K-Net head configs in
+    ``configs_local/knet_panoptic``) are not exportable: their output is a
+    panoptic map made by a data-dependent merge (per-image kernel ranking,
+    score and overlap thresholds, running instance ids), not a logits
+    tensor.
+    """
+    scope = cfg.get('default_scope', 'mmseg')
+    if scope not in (None, 'mmseg', 'mmseg_ext'):
+        raise NotImplementedError(
+            f'pytorch2onnx: {config} is not exportable: its model '
+            f'({cfg.model.get("type")}, default_scope={scope!r}) is not an '
+            'mmseg segmentor. Panoptic models are not exportable (their '
+            'output is a data-dependent panoptic merge, not a logits '
+            'tensor); this tool exports mmseg EncoderDecoder segmentors '
+            'only.')
+
+
 def build_segmentor(config: str,
                     checkpoint: Optional[str] = None,
                     cfg_options: Optional[dict] = None) -> nn.Module:
@@ -88,6 +109,7 @@ def build_segmentor(config: str,
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    check_exportable(cfg, config)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     cfg.model.pop('pretrained', None)
     if cfg.model.get('backbone', {}).get('init_cfg') is not None:
@@ -208,7 +230,11 @@ def main():
     shape = (args.shape[0], args.shape[-1])
     output_file = args.output_file or osp.splitext(
         osp.basename(args.config))[0] + '.onnx'
-    model = build_segmentor(args.config, args.checkpoint, args.cfg_options)
+    try:
+        model = build_segmentor(args.config, args.checkpoint,
+                                args.cfg_options)
+    except NotImplementedError as err:  # e.g. a panoptic config
+        raise SystemExit(f'error: {err}') from None
     wrapper = export_onnx(model, output_file, shape, args.batch, args.opset,
                           args.dynamic_export)
     print(f'Saved {output_file} (opset {args.opset}, input '
