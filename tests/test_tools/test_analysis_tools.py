@@ -92,13 +92,16 @@ def test_benchmark_reference_mode_reports_lowest_ratio_of_runs(tmp_path):
     proc = subprocess.run(
         [sys.executable, 'tools/analysis_tools/benchmark.py', CONFIG,
          '--reference', 'resnet18-v1c', '--shape', '32', '64', '--threads',
-         '1', '--warmup', '0', '--repeat', '2', '--runs', '2', '--json',
-         str(out_json)], cwd=REPO, capture_output=True, text=True,
+         '1', '--warmup', '0', '--repeat', '2', '--runs', '2', '--order',
+         'config', '--json', str(out_json)], cwd=REPO, capture_output=True, text=True,
         timeout=300, env=dict(os.environ, PYTHONPATH=REPO))
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     assert 'reference=resnet18-v1c (as built)' in out
-    assert 'timed=encode_decode' in out and 'folded' in out
+    assert 'order=config timed=encode_decode' in out and 'folded' in out
+    # config order prints each config's ratio as soon as it is measured
+    assert len(re.findall(r"\[run [12]/2\] .*: ratio to resnet18-v1c",
+                          out)) == 2
     row = re.search(r'ratio to resnet18-v1c ([\d.]+) \(runs: ([\d.]+), '
                     r'([\d.]+);', out)
     assert row, out[-2000:]
@@ -109,3 +112,18 @@ def test_benchmark_reference_mode_reports_lowest_ratio_of_runs(tmp_path):
     assert len(res['ratios']) == len(res['times_ms']) == 2
     assert res['ratio'] == min(res['ratios'])
     assert data['input'] == [1, 3, 32, 64] and data['threads'] == 1
+
+
+def test_benchmark_reference_round_order_in_process():
+    import argparse
+
+    import torch
+    tool = load_tool('analysis_tools/benchmark.py')
+    args = argparse.Namespace(
+        configs=[f'{REPO}/{CONFIG}'], reference='resnet18-v1c', order='round',
+        runs=2, warmup=1, repeat=2, device='cpu', optimize=False,
+        cfg_options=None, checkpoint=None)
+    res = tool.measure_against_reference(args, torch.randn(1, 3, 32, 64))
+    res = res[f'{REPO}/{CONFIG}']
+    assert len(res['ratios']) == 2 and res['ratio'] == min(res['ratios'])
+    assert all(t > 0 for t in res['times_ms'] + res['reference_ms'])

@@ -35,8 +35,9 @@ returns full-resolution logits), and every timed forward of a config is paired
 with a timed forward of the reference right before it. The ratio of a run is
 the median over rounds of (config time / paired reference time); ``--runs N``
 repeats the whole measurement and reports the lowest ratio of the N runs
-(noise on a shared machine only slows things down). ``--json`` writes the
-ratios and times per config.
+(noise on a shared machine only slows things down). ``--order config``
+finishes one config before the next and prints its ratio at once.
+``--json`` writes the ratios and times per config.
 """
 import argparse
 import gc
@@ -99,6 +100,12 @@ def parse_args():
     parser.add_argument('--runs', type=int, default=1,
                         help='with --reference: independent runs; the '
                         'lowest ratio is reported')
+    parser.add_argument(
+        '--order', choices=['round', 'config'], default='round',
+        help="with --reference: 'round' (default) times every config once "
+        "per round, round after round; 'config' finishes one config (its "
+        'warm-up and timed pairs) before the next and prints its ratio at '
+        'once (partial results on a slow machine)')
     parser.add_argument('--json', default=None,
                         help='with --reference: write the results here')
     return parser.parse_args()
@@ -240,19 +247,49 @@ def measure_against_reference(args, inputs) -> dict:
     metas = [dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w))
              ] * inputs.shape[0]
     reference = build_reference(args.reference, args.device)
-    calls = {}
-    for config in args.configs:
+
+    def make_call(config):
         model = build_model(config, args)
         if not hasattr(model, 'encode_decode'):
             raise TypeError(f'{config}: --reference times encode_decode of '
                             f'an mmseg segmentor, {type(model).__name__} '
                             'has none')
-        calls[config] = (lambda model=model: model.encode_decode(
-            inputs, metas))
+        return lambda: model.encode_decode(inputs, metas)
+
+    # 'config' order builds each model when its turn comes (and frees it)
+    calls = {} if args.order == 'config' else {
+        config: make_call(config) for config in args.configs}
     ref_call = lambda: reference(inputs)  # noqa: E731
     results = {c: dict(ratios=[], times_ms=[], reference_ms=[])
                for c in args.configs}
-    for _ in range(args.runs):
+
+    def record(config, t, r):
+        res = results[config]
+        res['ratios'].append(paired_ratio(t, r))
+        res['times_ms'].append(statistics.median(t) * 1e3)
+        res['reference_ms'].append(statistics.median(r) * 1e3)
+
+    def timed_pair(config, times):
+        gc.collect()
+        times[1].append(time_call(ref_call, args.device))
+        times[0].append(time_call(calls[config], args.device))
+
+    for run in range(args.runs):
+        if args.order == 'config':
+            for config in args.configs:
+                calls[config] = make_call(config)
+                for _ in range(args.warmup):
+                    time_call(ref_call, args.device)
+                    time_call(calls[config], args.device)
+                times = ([], [])
+                for _ in range(args.repeat):
+                    timed_pair(config, times)
+                del calls[config]
+                record(config, *times)
+                print(f'[run {run + 1}/{args.runs}] {config}: ratio to '
+                      f'{args.reference} {results[config]["ratios"][-1]:.3f}',
+                      flush=True)
+            continue
         for config in args.configs:
             for _ in range(args.warmup):
                 time_call(ref_call, args.device)
@@ -260,15 +297,9 @@ def measure_against_reference(args, inputs) -> dict:
         times = {c: ([], []) for c in args.configs}
         for _ in range(args.repeat):  # interleaved rounds, paired
             for config in args.configs:
-                gc.collect()
-                times[config][1].append(time_call(ref_call, args.device))
-                times[config][0].append(time_call(calls[config],
-                                                  args.device))
+                timed_pair(config, times[config])
         for config, (t, r) in times.items():
-            results[config]['ratios'].append(paired_ratio(t, r))
-            results[config]['times_ms'].append(statistics.median(t) * 1e3)
-            results[config]['reference_ms'].append(
-                statistics.median(r) * 1e3)
+            record(config, t, r)
     for res in results.values():
         res['ratio'] = min(res['ratios'])
     return results
@@ -280,7 +311,8 @@ def main_reference(args, inputs) -> None:
     print(f'device={args.device} threads={torch.get_num_threads()} '
           f'input={args.batch}x3x{h}x{w} optimize={args.optimize} '
           f'reference={args.reference} (as built) warmup={args.warmup} '
-          f'repeat={args.repeat} runs={args.runs} timed=encode_decode')
+          f'repeat={args.repeat} runs={args.runs} order={args.order} '
+          'timed=encode_decode')
     for config, res in results.items():
         runs = ', '.join(f'{r:.3f}' for r in res['ratios'])
         times = ', '.join(f'{t:.1f}' for t in res['times_ms'])
@@ -293,7 +325,8 @@ def main_reference(args, inputs) -> None:
             json.dump(dict(
                 device=args.device, threads=torch.get_num_threads(),
                 input=[args.batch, 3, h, w], optimize=args.optimize,
-                reference=args.reference, warmup=args.warmup,
+                reference=args.reference, order=args.order,
+                warmup=args.warmup,
                 repeat=args.repeat, runs=args.runs, results=results), f,
                       indent=1)
 
