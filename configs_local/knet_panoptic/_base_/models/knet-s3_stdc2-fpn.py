@@ -1,0 +1,9 @@
+# STDCv2 + K-Net head (SFNet, IJCV 2023, Table 15 baseline row "STDCv2 +
+# K-Net head"): as the STDCv1 model with the STDC2 backbone (same channels).
+_base_ = ['./knet-s3_stdc1-fpn.py']
+model = dict(
+    backbone=dict(
+        stdc_type='STDCNet2',
+        init_cfg=dict(
+            checkpoint='https://download.openmmlab.com/mmsegmentation/v0.5/'
+            'pretrain/stdc/stdc2_20220308-7dbd9127.pth')))
