@@ -32,6 +32,19 @@ def test_other_num_classes():
     assert out.shape == (1, 7, 32, 64)
 
 
+def test_head_norm_cfg_keeps_keys():
+    sync = copy.deepcopy(CFG)
+    sync['decode_head']['norm_cfg'] = dict(type='SyncBN')
+    with torch.device('meta'):
+        plain, synced = build(CFG), build(sync)
+    norms = [m for m in synced.decode_head.modules()
+             if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    assert norms and all(isinstance(m, torch.nn.SyncBatchNorm)
+                         for m in norms)
+    assert {k: v.shape for k, v in plain.state_dict().items()} == \
+        {k: v.shape for k, v in synced.state_dict().items()}
+
+
 def test_esp_module_splits():
     even = ESPModule(20, 20, K=5)
     assert not hasattr(even, 'conv_k1') and even.use_skip

@@ -9,7 +9,8 @@ import mmseg_ext  # noqa: F401
 from mmseg_ext.models.utils import set_norm_layers
 
 NAMES = ['DABNet', 'EDANet', 'ESNet', 'CFPNet', 'ContextNet', 'MiniNet',
-         'MiniNetV2', 'FPENet', 'FDDWNet', 'FSSNet', 'ADSCNet', 'AGLNet']
+         'MiniNetV2', 'FPENet', 'FDDWNet', 'FSSNet', 'ADSCNet', 'AGLNet',
+         'ENet', 'ESPNet']
 
 
 @pytest.mark.parametrize('name', NAMES)
