@@ -15,11 +15,12 @@ runner_type = 'mmseg.SegRunner'
 # the prediction (pred_panoptic_seg) side by side. The schedule bases set the
 # checkpoint hook and log_processor (by iteration or by epoch).
 
+# mmdet's DetLocalVisualizer that also draws a panoptic map without segments.
 # mask_color=None: segments are coloured from the dataset's metainfo
 # palette (thing and stuff classes alike; instances of one class share the
 # class colour and are told apart by white contours).
 visualizer = dict(
-    type='DetLocalVisualizer',
+    type='PanopticDetLocalVisualizer',
     vis_backends=[dict(type='LocalVisBackend')],
     name='visualizer',
     mask_color=None,

@@ -6,3 +6,4 @@ mmseg's ``SegVisualizationHook`` calls their ``add_datasample``.
 """
 from .anomaly_visualizer import AnomalyLocalVisualizer  # noqa: F401
 from .road_visualizer import RoadLocalVisualizer  # noqa: F401
+from .panoptic_visualizer import PanopticDetLocalVisualizer  # noqa: F401

@@ -44,5 +44,5 @@ def test_panoptic_runtime_base_is_mmdet_scoped_with_seg_runner():
     assert DET_RUNNERS.get(cfg.runner_type) is SegRunner
     assert RUNNERS.get(cfg.runner_type) is SegRunner
     assert cfg.default_hooks.visualization.type == 'DetVisualizationHook'
-    assert cfg.visualizer.type == 'DetLocalVisualizer'
+    assert cfg.visualizer.type == 'PanopticDetLocalVisualizer'
     assert cfg.visualizer.mask_color is None  # the dataset palette
