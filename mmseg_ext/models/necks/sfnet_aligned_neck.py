@@ -81,7 +81,8 @@ class SFNetAlignedNeck(BaseModule):
                  flow_kernel_size: int = 3,
                  gate_kernel_size: int = 3,
                  conv_cfg: Optional[dict] = None,
-                 norm_cfg: Optional[dict] = dict(type='BN', requires_grad=True),
+                 norm_cfg: Optional[dict] = dict(
+                     type='BN', requires_grad=True),
                  act_cfg: Optional[dict] = dict(type='ReLU'),
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
