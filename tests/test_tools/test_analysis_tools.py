@@ -94,7 +94,7 @@ def test_benchmark_reference_mode_reports_lowest_ratio_of_runs(tmp_path):
          '--reference', 'resnet18-v1c', '--shape', '32', '64', '--threads',
          '1', '--warmup', '0', '--repeat', '2', '--runs', '2', '--order',
          'config', '--json', str(out_json)], cwd=REPO, capture_output=True, text=True,
-        timeout=300, env=dict(os.environ, PYTHONPATH=REPO))
+        timeout=900, env=dict(os.environ, PYTHONPATH=REPO))
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     assert 'reference=resnet18-v1c (as built)' in out
