@@ -7,8 +7,8 @@ ENet and ESPNet (BiSeNet-style OHEM, SGD, SyncBN -> BN on CPU through the
 compat layer). A tiny child config inherits the real config and only
 shrinks it: demo data roots, images resized to 64x128 without random
 augmentation (so every iteration sees the same 4 images: 2 per process), no
-ImageNet / stage-1 file, a constant learning rate, 6 iterations and a
-validation at the end. The loss must be finite and lower after the 6 steps
+ImageNet / stage-1 file, a fixed seed, a constant learning rate, 6
+iterations and a validation at the end. The loss must be finite and lower after the 6 steps
 than at the first; the checkpoint holds the classifier.
 """
 import os
@@ -36,8 +36,10 @@ CASES = {
     'swiftnet': (osp.join(ZOO, 'swiftnet',
                           'swiftnet_r18_4xb4-148k_cityscapes-1024x1024.py'),
                  'loss_ohem', 0.01),
+    # ENet: the lr of its demo config (at 0.01 its dropout-noisy loss did not
+    # always end below the first step within 6 steps)
     'enet': (osp.join(ZOO, 'enet', 'enet_4xb4-148k_cityscapes-1024x1024.py'),
-             'loss_ohem', 0.01),
+             'loss_ohem', 0.05),
     'espnet': (osp.join(ZOO, 'espnet',
                         'espnet_4xb4-148k_cityscapes-1024x1024.py'),
                'loss_ohem', 0.01),
@@ -75,6 +77,7 @@ val_dataloader = dict(
     dataset=dict(data_root=data_root, pipeline=pipeline))
 test_dataloader = val_dataloader
 custom_hooks = []
+randomness = dict(seed=0)
 param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop',
                  max_iters={iters}, val_interval={iters})
