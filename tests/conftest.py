@@ -49,3 +49,21 @@ def _two_threads():
     import torch
     torch.set_num_threads(min(2, torch.get_num_threads()))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _restore_default_scope():
+    """Give every test the default registry scope it started with.
+
+    Tests that build mmdet-scoped (panoptic) models call
+    ``init_default_scope('mmdet')``; mmengine keeps the newest scope as the
+    process-wide default, so without this later mmseg tests would resolve
+    their types in mmdet's registries.
+    """
+    from mmengine.registry import DefaultScope, init_default_scope
+    before = DefaultScope.get_current_instance()
+    name = before.scope_name if before is not None else None
+    yield
+    after = DefaultScope.get_current_instance()
+    if name is not None and (after is None or after.scope_name != name):
+        init_default_scope(name)

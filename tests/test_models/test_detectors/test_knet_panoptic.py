@@ -8,10 +8,17 @@ import mmseg_ext  # noqa: F401
 from mmdet.registry import MODELS
 from mmdet.structures import DetDataSample
 from mmdet.structures.mask import BitmapMasks
-from mmengine.registry import init_default_scope
+from mmengine.registry import DefaultScope, init_default_scope
 from mmengine.structures import InstanceData, PixelData
 
-init_default_scope('mmdet')
+
+@pytest.fixture(autouse=True)
+def _mmdet_scope():
+    """Panoptic modules build nested dicts in mmdet's scope; restored after
+    each test so that later test modules keep theirs."""
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        yield
+
 
 C = 64  # tiny width for the build / forward tests
 GN = dict(type='GN', num_groups=16, requires_grad=True)

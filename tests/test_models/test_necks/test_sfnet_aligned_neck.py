@@ -7,6 +7,16 @@ import torch.nn.functional as F
 import mmseg_ext  # noqa: F401
 from mmdet.registry import MODELS as DET_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
+from mmengine.registry import DefaultScope
+
+
+@pytest.fixture(autouse=True)
+def _mmdet_scope():
+    """The neck is an mmdet module: build it in mmdet's scope (restored after
+    each test)."""
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        yield
+
 
 STDC1 = (64, 256, 512, 1024)
 
@@ -69,7 +79,7 @@ def test_fam_pyramid_equals_sfnet_head_top_down():
     neck = _build(channels=16).eval()
     head = SEG_MODELS.build(
         dict(
-            type='SFNetHead',
+            type='mmseg.SFNetHead',
             in_channels=list(STDC1),
             in_index=(0, 1, 2, 3),
             channels=16,

@@ -6,9 +6,17 @@ import torch.nn.functional as F
 
 import mmseg_ext  # noqa: F401
 from mmdet.registry import MODELS
-from mmengine.registry import init_default_scope
+from mmengine.registry import DefaultScope, init_default_scope  # noqa: F401
 
-init_default_scope('mmdet')
+
+@pytest.fixture(autouse=True)
+def _mmdet_scope():
+    """Panoptic modules build nested dicts in mmdet's scope; restored after
+    each test so that later test modules keep theirs."""
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        yield
+
+
 C = 32
 GN = dict(type='GN', num_groups=8, requires_grad=True)
 PE = dict(type='SinePositionalEncoding', num_feats=C // 2, normalize=True)
