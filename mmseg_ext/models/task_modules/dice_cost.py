@@ -22,6 +22,8 @@ from mmdet.registry import TASK_UTILS
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from .mask_pair import checked_mask_pair
+
 
 @TASK_UTILS.register_module()
 class KNetDiceCost(BaseMatchCost):
@@ -51,20 +53,10 @@ class KNetDiceCost(BaseMatchCost):
                  gt_instances: InstanceData,
                  img_meta: Optional[dict] = None,
                  **kwargs) -> Tensor:
-        pred = pred_instances.masks
-        target = gt_instances.masks
-        if not isinstance(target, Tensor):
-            raise TypeError('KNetDiceCost: gt_instances.masks must be a '
-                            f'Tensor (M, H, W), got {type(target)}')
-        if pred.shape[-2:] != target.shape[-2:]:
-            raise ValueError(
-                'KNetDiceCost: predicted masks '
-                f'{tuple(pred.shape)} and GT masks {tuple(target.shape)} '
-                'must have the same (H, W)')
-        if self.pred_act:
-            pred = pred.sigmoid()
+        pred, target = checked_mask_pair('KNetDiceCost', pred_instances,
+                                         gt_instances, self.pred_act)
         pred = pred.flatten(1)
-        target = target.flatten(1).to(pred.dtype)
+        target = target.flatten(1)
         inter = torch.einsum('nl,ml->nm', pred, target)
         pred_sq = pred.pow(2).sum(1) + self.eps
         target_sq = target.pow(2).sum(1) + self.eps

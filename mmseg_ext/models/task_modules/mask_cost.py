@@ -22,6 +22,8 @@ from mmdet.registry import TASK_UTILS
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from .mask_pair import checked_mask_pair
+
 
 @TASK_UTILS.register_module()
 class KNetMaskCost(BaseMatchCost):
@@ -46,19 +48,8 @@ class KNetMaskCost(BaseMatchCost):
                  gt_instances: InstanceData,
                  img_meta: Optional[dict] = None,
                  **kwargs) -> Tensor:
-        pred = pred_instances.masks
-        target = gt_instances.masks
-        if not isinstance(target, Tensor):
-            raise TypeError('KNetMaskCost: gt_instances.masks must be a '
-                            f'Tensor (M, H, W), got {type(target)}')
-        if pred.shape[-2:] != target.shape[-2:]:
-            raise ValueError(
-                'KNetMaskCost: predicted masks '
-                f'{tuple(pred.shape)} and GT masks {tuple(target.shape)} '
-                'must have the same (H, W)')
-        if self.pred_act:
-            pred = pred.sigmoid()
-        target = target.to(pred.dtype)
+        pred, target = checked_mask_pair('KNetMaskCost', pred_instances,
+                                         gt_instances, self.pred_act)
         h, w = target.shape[-2:]
         pos = torch.einsum('nhw,mhw->nm', pred, target)
         neg = torch.einsum('nhw,mhw->nm', 1 - pred, 1 - target)
