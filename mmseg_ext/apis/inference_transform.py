@@ -15,12 +15,26 @@ inference run the same modules). For deployment-style inference,
    which is wrong for a pre-norm ``ConvModule``): conv -> norm
    ``ConvModule`` s, adjacent (Conv2d, BN) items of ``nn.Sequential``,
    (conv_i, norm_i) of mmseg's ResNet ``BasicBlock`` / ``Bottleneck`` and
-   the (conv1, norm1) stem of a non-deep-stem mmseg ``ResNet``. Other BNs
-   (e.g. a BN feeding an attention layer) are kept, and listed in the log;
+   the (conv1, norm1) stem of a non-deep-stem mmseg ``ResNet``, and the
+   pairs a module declares in its ``conv_bn_pairs`` class attribute (a
+   tuple of ``(conv attribute, norm attribute)`` names whose ``forward``
+   computes ``norm(conv(x))`` with nothing in between, e.g. LEDNet's SS-nbt
+   block, which keeps its convs and BNs as plain attributes, as in the
+   released code, so that released weights load). Other BNs (e.g. a BN
+   feeding an attention layer) are kept, and listed in the log;
 3. **channels-last on CPU**: 4-D weights are stored channels-last, so that
    oneDNN convolutions run without layout reorders and their outputs stay
    channels-last (outputs are then channels-last NCHW tensors: same values,
-   other strides).
+   other strides). The model's entry (its ``backbone``, or the model
+   itself when it has none) gets a forward pre-hook that turns 4-D inputs
+   channels-last too: an image batch arrives contiguous, and an operation
+   other than a convolution on it (a max pool or concatenation next to the
+   first conv, as in ENet/LEDNet downsamplers) would otherwise keep the
+   contiguous layout, so that later additions mix layouts (several times
+   slower than same-layout additions). A module whose class sets ``prefers_channels_last =
+   False`` (measured slower channels-last, e.g. CFPNet's many dilated
+   depthwise convolutions) keeps the default layout for the whole model
+   unless ``channels_last=True`` is passed; the log names the module.
 
 Fused conv + activation kernels are not used: eager PyTorch offers them
 only through private oneDNN operators or through ``torch.compile``, which
@@ -93,10 +107,31 @@ def _sequential_pairs(seq: nn.Sequential) -> List[_Pair]:
     return pairs
 
 
+def _declared_pairs(module: nn.Module) -> List[_Pair]:
+    declared = getattr(type(module), 'conv_bn_pairs', ())
+    pairs = []
+    for item in declared:
+        if (not isinstance(item, (tuple, list)) or len(item) != 2
+                or not all(isinstance(n, str) for n in item)):
+            raise TypeError(
+                f'{type(module).__name__}.conv_bn_pairs must hold (conv '
+                f'attribute, norm attribute) name pairs, got {item!r}')
+        conv_name, norm_name = item
+        for name in item:
+            if _resolve(module, name) is None:
+                raise AttributeError(
+                    f'{type(module).__name__}.conv_bn_pairs names '
+                    f'{name!r}, which is not a child module of it')
+        pairs.append((module, conv_name, norm_name))
+    return pairs
+
+
 def _candidate_pairs(model: nn.Module) -> Iterator[_Pair]:
     """(parent, conv name, norm name) where the norm is applied directly
-    to the conv's output, found from the module types."""
+    to the conv's output, found from the module types and the modules'
+    declared ``conv_bn_pairs``."""
     for module in model.modules():
+        yield from _declared_pairs(module)
         if isinstance(module, ConvModule):
             yield from _conv_module_pair(module)
         elif isinstance(module, (BasicBlock, Bottleneck)):
@@ -133,6 +168,36 @@ def fold_conv_bn(model: nn.Module) -> Tuple[int, List[str]]:
     return len(pairs), left
 
 
+def _layout_objectors(model: nn.Module) -> List[str]:
+    """Class names of the modules that measured slower channels-last."""
+    names = []
+    for module in model.modules():
+        if getattr(type(module), 'prefers_channels_last', True) is False:
+            name = type(module).__name__
+            if name not in names:
+                names.append(name)
+    return names
+
+
+_INPUT_HOOK_FLAG = '_mmseg_ext_channels_last_input'
+
+
+def _channels_last_inputs(module: nn.Module, args: tuple) -> tuple:
+    """Forward pre-hook: 4-D tensor arguments -> channels-last."""
+    return tuple(
+        a.contiguous(memory_format=torch.channels_last)
+        if isinstance(a, torch.Tensor) and a.dim() == 4 else a for a in args)
+
+
+def _add_channels_last_input_hook(model: nn.Module) -> str:
+    entry = model._modules.get('backbone')
+    entry = entry if isinstance(entry, nn.Module) else model
+    if not getattr(entry, _INPUT_HOOK_FLAG, False):
+        entry.register_forward_pre_hook(_channels_last_inputs)
+        setattr(entry, _INPUT_HOOK_FLAG, True)
+    return 'backbone' if entry is not model else type(model).__name__
+
+
 def _on_cpu(model: nn.Module) -> bool:
     devices = {p.device.type for p in model.parameters()}
     return devices == {'cpu'}
@@ -150,7 +215,8 @@ def optimize_for_inference(model: nn.Module,
         channels_last (bool, optional): store 4-D weights channels-last.
             None (default): only when every parameter is on the CPU (the
             oneDNN convolutions gain there; on CUDA the default layout is
-            kept). True on a non-CPU model is applied as asked.
+            kept) and no module of the model sets ``prefers_channels_last
+            = False``. True is applied as asked.
         logger (logging.Logger | str, optional): where to report what was
             done and what could not apply (mmengine ``print_log``; default
             the current MMLogger).
@@ -181,11 +247,20 @@ def optimize_for_inference(model: nn.Module,
         if not on_cpu:
             _log('channels_last not applied: the model is not (only) on '
                  'the CPU; pass channels_last=True to force it', logger)
+        objectors = _layout_objectors(target) if on_cpu else []
+        if objectors:
+            channels_last = False
+            _log('channels_last not applied: '
+                 f'{", ".join(objectors)} set prefers_channels_last=False '
+                 '(measured slower channels-last); pass channels_last=True '
+                 'to force it', logger)
     if channels_last:
         has_conv = any(isinstance(m, nn.Conv2d) for m in target.modules())
         if has_conv:
             target.to(memory_format=torch.channels_last)
-            _log('4-D weights stored channels_last', logger)
+            entry = _add_channels_last_input_hook(target)
+            _log('4-D weights stored channels_last; inputs of the '
+                 f'{entry} made channels-last', logger)
         else:
             _log('channels_last not applied: the model has no Conv2d',
                  logger)

@@ -208,3 +208,79 @@ def test_channels_last_skipped_off_cpu_is_logged(caplog):
     assert isinstance(module[1], nn.Identity)
     assert not module[0].weight.is_contiguous(
         memory_format=torch.channels_last)
+
+
+class _DeclaredPairs(nn.Module):
+    """conv/BN kept as plain attributes; ``bn_b`` follows ``conv_b``, but
+    ``bn_a`` follows a ReLU (not declared, must stay)."""
+    conv_bn_pairs = (('conv_b', 'bn_b'), )
+
+    def __init__(self):
+        super().__init__()
+        self.conv_a = nn.Conv2d(3, 4, 3, padding=1)
+        self.bn_a = nn.BatchNorm2d(4)
+        self.conv_b = nn.Conv2d(4, 4, 3, padding=1)
+        self.bn_b = nn.BatchNorm2d(4)
+
+    def forward(self, x):
+        return self.bn_b(self.conv_b(self.bn_a(torch.relu(self.conv_a(x)))))
+
+
+def _randomize_bn(module):
+    g = torch.Generator().manual_seed(3)
+    with torch.no_grad():
+        for m in module.modules():
+            if isinstance(m, _BatchNorm):
+                m.running_mean.copy_(torch.randn(m.num_features, generator=g))
+                m.running_var.copy_(0.5 + torch.rand(m.num_features,
+                                                     generator=g))
+    return module.eval()
+
+
+def test_declared_conv_bn_pairs_fold_only_what_is_declared():
+    module = _randomize_bn(_DeclaredPairs())
+    x = torch.randn(2, 3, 8, 8)
+    with torch.no_grad():
+        ref = module(x)
+    optimize_for_inference(module)
+    assert isinstance(module.bn_b, nn.Identity)
+    assert isinstance(module.bn_a, nn.BatchNorm2d)
+    with torch.no_grad():
+        torch.testing.assert_close(module(x), ref, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize('pairs,err,match', [
+    ((('conv_b', 'missing'), ), AttributeError, "'missing'"),
+    (('conv_b', ), TypeError, 'name pairs'),
+])
+def test_bad_declared_pairs_are_refused(pairs, err, match):
+    bad = type('BadPairs', (_DeclaredPairs, ), {'conv_bn_pairs': pairs})
+    with pytest.raises(err, match=match):
+        optimize_for_inference(bad())
+
+
+def test_official_lednet_folds_every_bn_after_a_conv():
+    """The SS-nbt blocks declare their pairs: of the official LEDNet's 63
+    BNs only the 3 after the downsamplers' concatenation stay."""
+    from mmseg_ext.models.backbones import LEDNet
+    backbone = _randomize_bn(LEDNet())
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        ref = backbone(x)[0]
+    optimize_for_inference(backbone)
+    assert len(_bn_names(backbone)) == 3
+    with torch.no_grad():
+        torch.testing.assert_close(backbone(x)[0], ref, atol=1e-4, rtol=1e-4)
+
+
+def test_prefers_channels_last_false_keeps_layout(caplog):
+    cls = type('PlainLayout', (nn.Module, ), {'prefers_channels_last': False})
+    module = nn.Sequential(nn.Conv2d(3, 4, 3), cls())
+    logger = logging.getLogger('test_inference_transform.layout')
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        optimize_for_inference(module, logger=logger)
+    assert module[0].weight.is_contiguous()
+    assert any('PlainLayout set prefers_channels_last=False' in
+               r.getMessage() for r in caplog.records)
+    optimize_for_inference(module, channels_last=True)  # forced
+    assert module[0].weight.is_contiguous(memory_format=torch.channels_last)

@@ -64,7 +64,16 @@ class LEDNetDownsampler(nn.Module):
 
 class LEDNetSSnbt(nn.Module):
     """Split-shuffle non-bottleneck block of the official release (see the
-    module docstring). Shape preserved: ``B x C x H x W``."""
+    module docstring). Shape preserved: ``B x C x H x W``.
+
+    Convs and BNs are plain attributes (the release's names, so released
+    weights load); ``conv_bn_pairs`` tells
+    :func:`~mmseg_ext.apis.optimize_for_inference` which BN directly
+    follows which conv, so that all four BNs fold at inference.
+    """
+
+    conv_bn_pairs = (('conv1x3_1_l', 'bn1_l'), ('conv1x3_2_l', 'bn2_l'),
+                     ('conv3x1_1_r', 'bn1_r'), ('conv3x1_2_r', 'bn2_r'))
 
     def __init__(self, channels: int, drop_prob: float, dilation: int,
                  norm_cfg: dict):

