@@ -240,25 +240,41 @@ def time_call(fn, device: str) -> float:
     return time.perf_counter() - start
 
 
-def measure_against_reference(args, inputs) -> dict:
-    """--reference mode: ratio of each config to the reference network
-    (see the module doc). Returns {config: result dict}."""
+def encode_decode_call(config: str, args, inputs):
+    """Build ``config``'s segmentor (:func:`build_model`) and return a call
+    of its ``encode_decode`` on ``inputs`` (logits at the input size)."""
     h, w = inputs.shape[-2:]
     metas = [dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w))
              ] * inputs.shape[0]
+    model = build_model(config, args)
+    if not hasattr(model, 'encode_decode'):
+        raise TypeError(f'{config}: encode_decode of an mmseg segmentor is '
+                        f'timed, {type(model).__name__} has none')
+    return lambda: model.encode_decode(inputs, metas)
+
+
+def paired_times(calls: dict, ref_call, warmup: int, repeat: int,
+                 device: str) -> dict:
+    """Warm each call up (``warmup`` x reference then call), then time
+    ``repeat`` interleaved rounds in which every call is timed right after
+    a reference call. Returns ``{name: (times, reference_times)}`` (s)."""
+    for call in calls.values():
+        for _ in range(warmup):
+            time_call(ref_call, device)
+            time_call(call, device)
+    times = {name: ([], []) for name in calls}
+    for _ in range(repeat):  # interleaved rounds, paired
+        for name, call in calls.items():
+            gc.collect()
+            times[name][1].append(time_call(ref_call, device))
+            times[name][0].append(time_call(call, device))
+    return times
+
+
+def measure_against_reference(args, inputs) -> dict:
+    """--reference mode: ratio of each config to the reference network
+    (see the module doc). Returns {config: result dict}."""
     reference = build_reference(args.reference, args.device)
-
-    def make_call(config):
-        model = build_model(config, args)
-        if not hasattr(model, 'encode_decode'):
-            raise TypeError(f'{config}: --reference times encode_decode of '
-                            f'an mmseg segmentor, {type(model).__name__} '
-                            'has none')
-        return lambda: model.encode_decode(inputs, metas)
-
-    # 'config' order builds each model when its turn comes (and frees it)
-    calls = {} if args.order == 'config' else {
-        config: make_call(config) for config in args.configs}
     ref_call = lambda: reference(inputs)  # noqa: E731
     results = {c: dict(ratios=[], times_ms=[], reference_ms=[])
                for c in args.configs}
@@ -269,35 +285,24 @@ def measure_against_reference(args, inputs) -> dict:
         res['times_ms'].append(statistics.median(t) * 1e3)
         res['reference_ms'].append(statistics.median(r) * 1e3)
 
-    def timed_pair(config, times):
-        gc.collect()
-        times[1].append(time_call(ref_call, args.device))
-        times[0].append(time_call(calls[config], args.device))
-
+    # 'round' order builds every model once; 'config' order builds each
+    # model when its turn comes (and frees it)
+    calls = {} if args.order == 'config' else {
+        config: encode_decode_call(config, args, inputs)
+        for config in args.configs}
     for run in range(args.runs):
         if args.order == 'config':
             for config in args.configs:
-                calls[config] = make_call(config)
-                for _ in range(args.warmup):
-                    time_call(ref_call, args.device)
-                    time_call(calls[config], args.device)
-                times = ([], [])
-                for _ in range(args.repeat):
-                    timed_pair(config, times)
-                del calls[config]
-                record(config, *times)
+                times = paired_times(
+                    {config: encode_decode_call(config, args, inputs)},
+                    ref_call, args.warmup, args.repeat, args.device)
+                record(config, *times[config])
                 print(f'[run {run + 1}/{args.runs}] {config}: ratio to '
                       f'{args.reference} {results[config]["ratios"][-1]:.3f}',
                       flush=True)
             continue
-        for config in args.configs:
-            for _ in range(args.warmup):
-                time_call(ref_call, args.device)
-                time_call(calls[config], args.device)
-        times = {c: ([], []) for c in args.configs}
-        for _ in range(args.repeat):  # interleaved rounds, paired
-            for config in args.configs:
-                timed_pair(config, times[config])
+        times = paired_times(calls, ref_call, args.warmup, args.repeat,
+                             args.device)
         for config, (t, r) in times.items():
             record(config, t, r)
     for res in results.values():

@@ -310,18 +310,15 @@ def build_released(key: str, roots: dict, device: str = 'cpu'):
     return model.to(device=device, dtype=torch.float32).eval(), None
 
 
-def build_ours(config: str, args):
-    """Our model of ``config`` via ``benchmark.build_model``: backbone
-    ``init_cfg=None``, eval, transformed when ``args.optimize``."""
+def ours_call(config: str, args, inputs):
+    """A call of our model's ``encode_decode`` on ``inputs``
+    (``benchmark.encode_decode_call``) with the backbone's ``init_cfg=None``
+    (nothing loaded or downloaded), transformed when ``args.optimize``."""
     options = {'model.backbone.init_cfg': None}
     options.update(args.cfg_options or {})
-    model = benchmark.build_model(config, argparse.Namespace(
+    return benchmark.encode_decode_call(config, argparse.Namespace(
         cfg_options=options, checkpoint=None, device=args.device,
-        optimize=args.optimize))
-    if not hasattr(model, 'encode_decode'):
-        raise TypeError(f'{config}: encode_decode of an mmseg segmentor is '
-                        f'timed, {type(model).__name__} has none')
-    return model
+        optimize=args.optimize), inputs)
 
 
 def _shape_of(out):
@@ -337,9 +334,6 @@ def measure_config(config: str, key, reference, inputs, args,
                    roots: dict) -> dict:
     """One run of one config: warm-up, then ``args.repeat`` repetitions of
     (reference, released), (reference, ours). Returns times and ratios."""
-    h, w = inputs.shape[-2:]
-    metas = [dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w))
-             ] * inputs.shape[0]
     shapes = {}
     calls = {}
     result = {}
@@ -350,25 +344,14 @@ def measure_config(config: str, key, reference, inputs, args,
         def call_released():
             shapes.setdefault('released', _shape_of(released(inputs)))
         calls['released'] = call_released
-    ours = build_ours(config, args)
+    ours = ours_call(config, args, inputs)
 
     def call_ours():
-        shapes.setdefault('ours', _shape_of(ours.encode_decode(inputs, metas)))
+        shapes.setdefault('ours', _shape_of(ours()))
     calls['ours'] = call_ours
 
-    def ref_call():
-        return reference(inputs)
-
-    for _ in range(args.warmup):
-        for call in calls.values():
-            benchmark.time_call(ref_call, args.device)
-            benchmark.time_call(call, args.device)
-    times = {name: ([], []) for name in calls}
-    for _ in range(args.repeat):
-        for name, call in calls.items():
-            gc.collect()
-            times[name][1].append(benchmark.time_call(ref_call, args.device))
-            times[name][0].append(benchmark.time_call(call, args.device))
+    times = benchmark.paired_times(calls, lambda: reference(inputs),
+                                   args.warmup, args.repeat, args.device)
     for name, (t, r) in times.items():
         result[name] = dict(
             ratio=benchmark.paired_ratio(t, r),
