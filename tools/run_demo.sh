@@ -28,7 +28,7 @@ if [ "$AMP" = auto ]; then
 fi
 TRAIN_ARGS=(--work-dir "$WORK_DIR")
 [ "$AMP" = 1 ] && TRAIN_ARGS+=(--amp)
-echo "[run_demo] training $([ "$AMP" = 1 ] && echo 'with --amp (bf16 autocast on CPU)' || echo 'in fp32')"
+echo "[run_demo] training with AMP=$AMP (1: --amp, bf16 autocast on CPU / fp16 on GPU; 0: fp32)"
 bash tools/dist_train.sh "$CONFIG" "$NPROC" "${TRAIN_ARGS[@]}"
 CKPT=$(cat "$WORK_DIR/last_checkpoint")
 bash tools/dist_test.sh "$CONFIG" "$CKPT" "$NPROC" --work-dir "$WORK_DIR/test" \

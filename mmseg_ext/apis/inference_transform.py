@@ -31,10 +31,11 @@ inference run the same modules). For deployment-style inference,
    other than a convolution on it (a max pool or concatenation next to the
    first conv, as in ENet/LEDNet downsamplers) would otherwise keep the
    contiguous layout, so that later additions mix layouts (several times
-   slower than same-layout additions). A module whose class sets ``prefers_channels_last =
-   False`` (measured slower channels-last, e.g. CFPNet's many dilated
-   depthwise convolutions) keeps the default layout for the whole model
-   unless ``channels_last=True`` is passed; the log names the module.
+   slower than same-layout additions). A module whose class sets
+   ``prefers_channels_last = False`` (for a network measured slower
+   channels-last; no model of this package sets it at present) keeps the
+   default layout for the whole model unless ``channels_last=True`` is
+   passed; the log names the module.
 
 Fused conv + activation kernels are not used: eager PyTorch offers them
 only through private oneDNN operators or through ``torch.compile``, which
