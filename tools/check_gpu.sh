@@ -380,7 +380,7 @@ step_amp() {
         if [ "$DEVICE" = cuda ]; then
             expect "type='AmpOptimWrapper'" 'AmpOptimWrapper (fp16) in the config'
         else
-            expect "type='CPUBF16OptimWrapper'" 'CPUBF16OptimWrapper in the config'
+            expect "type='mmseg.CPUBF16OptimWrapper'" 'CPUBF16OptimWrapper in the config'
         fi
     fi
     finish_train amp

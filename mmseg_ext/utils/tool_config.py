@@ -56,7 +56,8 @@ def enable_amp(cfg: Config) -> None:
     """fp16 ``AmpOptimWrapper`` on GPU; on CPU bf16 ``CPUBF16OptimWrapper``
     (fp32 master weights) with a channels-last model."""
     optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
-    if optim_type in ('AmpOptimWrapper', 'CPUBF16OptimWrapper'):
+    if optim_type in ('AmpOptimWrapper', 'CPUBF16OptimWrapper',
+                      'mmseg.CPUBF16OptimWrapper'):
         return
     if optim_type != 'OptimWrapper':
         raise ValueError(
@@ -65,7 +66,8 @@ def enable_amp(cfg: Config) -> None:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'
     else:
-        cfg.optim_wrapper.type = 'CPUBF16OptimWrapper'
+        # scoped name: also found from mmdet-scoped (panoptic) configs
+        cfg.optim_wrapper.type = 'mmseg.CPUBF16OptimWrapper'
         cfg.channels_last = True  # oneDNN bf16 convs are fastest this way
 
 

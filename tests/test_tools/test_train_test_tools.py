@@ -127,7 +127,7 @@ def test_amp_on_cpu_trains_in_bf16(demo_root, tmp_path):
     out = run([sys.executable, 'tools/train.py', CONFIG, '--amp',
                '--work-dir', str(tmp_path / 'amp'),
                *cfg_options(demo_root, 2)])
-    assert "type='CPUBF16OptimWrapper'" in out
+    assert "type='mmseg.CPUBF16OptimWrapper'" in out
     assert 'Iter(train) [2/2]' in out
 
 
@@ -152,6 +152,27 @@ def test_amp_selects_bf16_wrapper_and_forward_runs_in_bf16():
     assert all(f.dtype == torch.bfloat16 for f in feats)
     assert next(model.parameters()).dtype == torch.float32  # fp32 master
     assert cfg.channels_last
+
+
+def test_amp_wrapper_is_found_from_an_mmdet_scoped_config():
+    """Panoptic configs run with default_scope='mmdet': the bf16 wrapper
+    set by --amp must still resolve there."""
+    if torch.cuda.is_available():
+        pytest.skip('CPU amp path')
+    from mmengine.config import Config
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import DefaultScope
+    from mmseg_ext.engine.optimizers.cpu_bf16_optim_wrapper import \
+        CPUBF16OptimWrapper
+    from mmseg_ext.utils.tool_config import enable_amp
+    cfg = Config(dict(optim_wrapper=dict(
+        type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1))))
+    enable_amp(cfg)
+    model = torch.nn.Conv2d(3, 4, 1)
+    import mmdet.registry  # noqa: F401  (the mmdet scope exists)
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    assert type(wrapper) is CPUBF16OptimWrapper
 
 
 def test_channels_last_config_reaches_the_model(tmp_path):

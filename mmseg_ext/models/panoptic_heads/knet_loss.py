@@ -53,7 +53,9 @@ loss of an image batch without positives ``loss_rank``; here it keeps
 prefixed by ``prefix`` and multiplied by ``stage_weight``; the released
 detector uses ``prefix='s{i}_'`` and weight 1 for stage ``i``.
 """
+import contextlib
 import copy
+import functools
 from typing import Dict, List, Optional, Sequence
 
 import torch
@@ -91,6 +93,34 @@ LOSS_RANK = dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=0.1)
 # match costs that read ``pred_instances.scores``: skipped when no class
 # scores exist yet (rpn stage, update stage 0), as the released assigner does
 _SCORE_COSTS = (FocalLossCost, ClassificationCost)
+
+
+def _to_fp32(value):
+    if torch.is_tensor(value) and value.is_floating_point():
+        return value.float()
+    return value
+
+
+def losses_in_fp32(forward):
+    """Run a loss ``forward`` in float32, outside autocast.
+
+    Under ``--amp`` (bf16 autocast on CPU, fp16 on GPU) the head's logits
+    arrive in low precision. The matching costs (scipy's Hungarian solver
+    cannot read bf16), the soft targets and the losses are computed in
+    float32 from them instead; gradients flow back through the casts.
+    """
+
+    @functools.wraps(forward)
+    def wrapper(*args, **kwargs):
+        args = [_to_fp32(a) for a in args]
+        kwargs = {k: _to_fp32(v) for k, v in kwargs.items()}
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(torch.autocast('cpu', enabled=False))
+            if torch.cuda.is_available():
+                stack.enter_context(torch.autocast('cuda', enabled=False))
+            return forward(*args, **kwargs)
+
+    return wrapper
 
 
 def _build_mmdet(registry, cfg: dict):
@@ -283,6 +313,7 @@ class KNetRPNLoss(_KNetLossBase):
         self.loss_seg = (None if loss_seg is None else _build_mmdet(
             MMDET_MODELS, loss_seg))
 
+    @losses_in_fp32
     def forward(self,
                 cls_score: Optional[Tensor],
                 mask_logits: Tensor,
@@ -439,6 +470,7 @@ class KNetStageLoss(_KNetLossBase):
         pos = labels < c
         return labels, label_weights, mask_targets, pos
 
+    @losses_in_fp32
     def forward(self,
                 cls_score: Tensor,
                 mask_logits: Tensor,
