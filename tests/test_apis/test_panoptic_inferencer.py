@@ -12,7 +12,7 @@ from tests.utils import REPO
 
 CONFIG = osp.join(
     REPO, 'configs_local', 'knet_panoptic',
-    'knet-s3_sf-stdc1_2xb2-1000it_demo-cityscapes-panoptic-128x256.py')
+    'knet-s3_sf-stdc1_2xb2-3000it_demo-cityscapes-panoptic-128x256.py')
 
 
 def test_det_inferencer_on_the_demo_panoptic_config(tmp_path):

@@ -26,7 +26,7 @@ pytest.importorskip('cityscapesscripts')
 
 CONFIG = osp.join(
     REPO, 'configs_local', 'knet_panoptic',
-    'knet-s3_sf-stdc1_2xb2-1000it_demo-cityscapes-panoptic-128x256.py')
+    'knet-s3_sf-stdc1_2xb2-3000it_demo-cityscapes-panoptic-128x256.py')
 
 CHILD = '''
 _base_ = [{config!r}]
