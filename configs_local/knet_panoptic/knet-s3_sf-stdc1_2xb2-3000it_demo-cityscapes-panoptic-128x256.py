@@ -8,7 +8,7 @@ with PQ on the 24 demo val images::
 
     python -m mmseg_ext.datasets.demo.driving_scenes \
         --out data/demo_cityscapes --panoptic
-    CFG=configs_local/knet_panoptic/knet-s3_sf-stdc1_2xb2-1000it_demo-\
+    CFG=configs_local/knet_panoptic/knet-s3_sf-stdc1_2xb2-3000it_demo-\
 cityscapes-panoptic-128x256.py
     bash tools/dist_train.sh $CFG 2 --amp
     bash tools/dist_test.sh $CFG work_dirs/knet-s3_sf-stdc1_2xb2-3000it_demo-\
