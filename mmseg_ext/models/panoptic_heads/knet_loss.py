@@ -108,6 +108,9 @@ def losses_in_fp32(forward):
     arrive in low precision. The matching costs (scipy's Hungarian solver
     cannot read bf16), the soft targets and the losses are computed in
     float32 from them instead; gradients flow back through the casts.
+    (``torch.amp.custom_fwd(cast_inputs=...)`` is meant for an
+    ``autograd.Function``: it covers one device type and writes its state
+    onto the first argument, here the loss module.)
     """
 
     @functools.wraps(forward)

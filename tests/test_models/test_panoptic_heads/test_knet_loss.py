@@ -353,26 +353,24 @@ def test_bf16_autocast_inputs_give_the_fp32_losses(stage):
     n = P if stage == 'rpn' else P + S
     logits = _logits_matching(targets, plan, n, seed=1)
     logits = (logits + torch.randn(logits.shape, generator=g)).bfloat16()
-    prev = logits.detach()
     if stage == 'rpn':
         loss = KNetRPNLoss(T, S, P)
-        extra = torch.randn(2, C, H, W, generator=g).bfloat16()  # seg logits
-        low = [None, logits.clone().requires_grad_()]
-        kwargs = lambda x: dict(seg_logits=x)  # noqa: E731
+        cls = None
+        seg = torch.randn(2, C, H, W, generator=g).bfloat16()
+        extra = dict(seg_logits=seg)
     else:
         loss = KNetStageLoss(T, S, P)
-        extra = torch.randn(2, n, C, generator=g).bfloat16()  # class logits
-        low = [extra.clone().requires_grad_(),
-               logits.clone().requires_grad_()]
-        kwargs = lambda x: dict(prev_masks=prev)  # noqa: E731
+        cls = torch.randn(2, n, C, generator=g).bfloat16().requires_grad_()
+        extra = dict(prev_masks=logits.detach())
+    masks = logits.clone().requires_grad_()
     with torch.autocast('cpu', dtype=torch.bfloat16):
-        out = loss(low[0], low[1], targets, **kwargs(extra))
-    ref = loss(None if low[0] is None else extra.float(), logits.float(),
-               targets, **{k: v.float() for k, v in kwargs(extra).items()})
+        out = loss(cls, masks, targets, **extra)
+    ref = loss(None if cls is None else cls.detach().float(), logits.float(),
+               targets, **{k: v.float() for k, v in extra.items()})
     assert set(out) == set(ref)
     for k in ref:
         assert out[k].dtype == torch.float32, k
         torch.testing.assert_close(out[k], ref[k], msg=k)
     sum(v for k, v in out.items() if 'loss' in k).backward()
-    assert low[1].grad.dtype == torch.bfloat16
-    assert low[1].grad.abs().sum() > 0
+    assert masks.grad.dtype == torch.bfloat16
+    assert masks.grad.abs().sum() > 0
